@@ -1,0 +1,52 @@
+/**
+ * The two pages every news site serves most, as GraphQL operations. The benchmark loads them and the batching test
+ * counts their SQL statements, so both measure the same thing.
+ */
+export const FRONT_PAGE_QUERY = `query FrontPage($first: Int = 20, $comments: Int = 5) {
+  articles(first: $first) {
+    pageInfo { hasNextPage endCursor }
+    edges {
+      cursor
+      node {
+        id slug title excerpt publishedAt url readingTimeMinutes
+        featuredImage { url alt }
+        author { name slug avatarUrl }
+        section { name slug }
+        tags { name slug }
+        commentCount
+        comments(first: $comments) {
+          edges { node { id authorName body createdAt replyCount } }
+        }
+      }
+    }
+  }
+}`;
+
+export const ARTICLE_PAGE_QUERY = `query ArticlePage($slug: String!) {
+  article(slug: $slug) {
+    id slug title excerpt body publishedAt updatedAt url wordCount readingTimeMinutes
+    featuredImage { url alt caption }
+    shareLinks { x facebook linkedIn email }
+    author { name slug bio avatarUrl }
+    section { name slug }
+    tags { name slug }
+    commentCount
+    comments(first: 20) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id authorName body createdAt replyCount
+          replies(first: 10) {
+            pageInfo { hasNextPage endCursor }
+            edges { node { id authorName body createdAt replyCount } }
+          }
+        }
+      }
+    }
+    relatedArticles(first: 5) {
+      score reasons
+      article { slug title publishedAt url author { name } section { name } }
+    }
+  }
+}`;

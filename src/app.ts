@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from './config';
+import { createRequestContext, createServices, type RequestContext } from './context';
+import { createDataSource } from './db/data-source';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
+import { runMigrations } from './db/migrate';
+import { seedDemoContent } from './db/seed';
+import { SqlStatementCounter } from './db/sql-statement-counter';
+import { createHttpApp } from './http';
+import { buildAppSchema } from './schema';
+import { createErrorFormatter } from './shared/format-error';
+import { createLogger } from './shared/logger';
+import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
+
+export interface App {
+  readonly config: AppConfig;
+  readonly log: Logger;
+  readonly dataSource: DataSource;
+  readonly apollo: ApolloServer<RequestContext>;
+  readonly httpServer: http.Server;
+  /** Every SQL statement the app has sent; tests and the benchmark read it around a request. */
+  readonly sqlStatements: SqlStatementCounter;
+  /** Starts listening (port 0 picks a free one) and resolves to the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Drains in-flight HTTP requests, then closes the database (and the embedded server, if any). */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  log?: Logger;
+  /** Apply pending migrations at start-up (default true). The test harness migrates once, before all suites. */
+  migrate?: boolean;
+}
+
+/** The composition root: everything Masthead is made of is created and wired here, for main, tests and bench alike. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const embedded: EmbeddedPostgres | null = config.database.kind === 'embedded' ? await startEmbeddedPostgres(config.database.dataDir, log) : null;
+
+  const sqlStatements = new SqlStatementCounter(log);
+  const dataSource = createDataSource({
+    url: embedded ? embedded.url : (config.database as { url: string }).url,
+    poolSize: embedded ? embedded.poolSize : (config.database as { poolSize: number }).poolSize,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    logger: sqlStatements,
+  });
+  try {
+    await dataSource.initialize();
+    if (options.migrate ?? true) await runMigrations(dataSource, log, { lock: !embedded });
+    if (config.seedDemoContent) await seedDemoContent(dataSource, log);
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+
+  const schema = await buildAppSchema();
+  const services = createServices(dataSource, config);
+  const httpServer = http.createServer();
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: it drains HTTP, then closes the database, in that order.
+    stopOnTerminationSignals: false,
+    formatError: createErrorFormatter(log),
+    logger: log,
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    validationRules: queryLimitRules(config.queryLimits),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
+      queryCostPlugin(schema, config.queryLimits.maxCost),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  httpServer.on('request', createHttpApp({ config, log, apollo, dataSource, createContext: () => createRequestContext(services) }));
+
+  let closed: Promise<void> | null = null;
+  return {
+    config,
+    log,
+    dataSource,
+    apollo,
+    httpServer,
+    sqlStatements,
+    listen(port = config.http.port, host = config.http.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost === '0.0.0.0' ? 'localhost' : shownHost}:${address.port}`);
+        });
+      });
+    },
+    close() {
+      closed ??= (async () => {
+        await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
+        log.debug('HTTP drained');
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await dataSource.destroy();
+        log.debug('database pool closed');
+        await embedded?.stop();
+      })();
+      return closed;
+    },
+  };
+}

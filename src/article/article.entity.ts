@@ -1,0 +1,128 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Author } from '../author/author.entity';
+import { Section } from '../taxonomy/section.entity';
+import { Tag } from '../taxonomy/tag.entity';
+
+export enum ArticleStatus {
+  DRAFT = 'DRAFT',
+  SCHEDULED = 'SCHEDULED',
+  PUBLISHED = 'PUBLISHED',
+  ARCHIVED = 'ARCHIVED',
+}
+
+registerEnumType(ArticleStatus, {
+  name: 'ArticleStatus',
+  description: 'Where an article is in its life. The public sees PUBLISHED ones, and SCHEDULED ones once publishedAt has passed.',
+});
+
+/** Columns and index predicates that say "this article can be public" (status only; the date test is added in SQL). */
+export const PUBLIC_STATUSES = [ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED] as const;
+const PUBLIC_STATUS_PREDICATE = `"status" IN ('PUBLISHED', 'SCHEDULED')`;
+
+/**
+ * Title weighs most, then the standfirst, then the body with its HTML tags stripped.
+ * Kept by PostgreSQL itself (a STORED generated column), so it can never drift from the text.
+ */
+export const SEARCH_VECTOR_EXPRESSION =
+  `setweight(to_tsvector('english'::regconfig, coalesce("title", '')), 'A') || ` +
+  `setweight(to_tsvector('english'::regconfig, coalesce("excerpt", '')), 'B') || ` +
+  `setweight(to_tsvector('english'::regconfig, regexp_replace("body", '<[^>]*>', ' ', 'g')), 'C')`;
+
+@Entity('article')
+@Check('article_public_has_published_at', `${PUBLIC_STATUS_PREDICATE.replace('IN', 'NOT IN')} OR "published_at" IS NOT NULL`)
+@Index('article_public_by_date_idx', ['publishedAt', 'id'], { where: PUBLIC_STATUS_PREDICATE })
+@Index('article_public_by_section_idx', ['sectionId', 'publishedAt', 'id'], { where: PUBLIC_STATUS_PREDICATE })
+@Index('article_public_by_author_idx', ['authorId', 'publishedAt', 'id'], { where: PUBLIC_STATUS_PREDICATE })
+@ObjectType({ description: 'A story: headline, standfirst, body and byline.' })
+export class Article {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'article_pkey' })
+  @Field(() => ID)
+  id: string;
+
+  @Index('article_slug_key', { unique: true })
+  @Column({ type: 'varchar', length: 200 })
+  @Field(() => String)
+  slug: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  @Field(() => String)
+  title: string;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  @Field(() => String, { nullable: true, description: 'The standfirst: one or two sentences under the headline.' })
+  excerpt: string | null;
+
+  /** Sanitised HTML. Exposed through ArticleResolver.body, which can also render plain text. */
+  @Column({ type: 'text' })
+  body: string;
+
+  @Column({ type: 'enum', enum: ArticleStatus, enumName: 'article_status', default: ArticleStatus.DRAFT })
+  status: ArticleStatus;
+
+  @Column({ name: 'published_at', type: 'timestamptz', precision: 3, nullable: true })
+  @Field(() => Date, { nullable: true })
+  publishedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  @Field(() => Date)
+  updatedAt: Date;
+
+  @Column({ name: 'author_id', type: 'uuid' })
+  authorId: string;
+
+  @ManyToOne(() => Author, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'article_author_id_fkey' })
+  author?: Author;
+
+  @Column({ name: 'section_id', type: 'uuid', nullable: true })
+  sectionId: string | null;
+
+  @ManyToOne(() => Section, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'section_id', foreignKeyConstraintName: 'article_section_id_fkey' })
+  section?: Section | null;
+
+  @ManyToMany(() => Tag)
+  @JoinTable({
+    name: 'article_tag',
+    joinColumn: { name: 'article_id', referencedColumnName: 'id', foreignKeyConstraintName: 'article_tag_article_id_fkey' },
+    inverseJoinColumn: { name: 'tag_id', referencedColumnName: 'id', foreignKeyConstraintName: 'article_tag_tag_id_fkey' },
+  })
+  tags?: Tag[];
+
+  @Column({ name: 'featured_image_url', type: 'varchar', length: 1000, nullable: true })
+  featuredImageUrl: string | null;
+
+  @Column({ name: 'featured_image_alt', type: 'varchar', length: 500, nullable: true })
+  featuredImageAlt: string | null;
+
+  @Column({ name: 'featured_image_caption', type: 'varchar', length: 1000, nullable: true })
+  featuredImageCaption: string | null;
+
+  @Index('article_search_vector_idx', { synchronize: false }) // a GIN index, created by hand in the migration
+  @Column({
+    name: 'search_vector',
+    type: 'tsvector',
+    select: false,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: SEARCH_VECTOR_EXPRESSION,
+  })
+  searchVector?: string;
+}

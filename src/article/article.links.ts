@@ -1,0 +1,44 @@
+import type { Article } from './article.entity';
+
+export interface ArticleShareLinks {
+  x: string;
+  facebook: string;
+  linkedIn: string;
+  email: string;
+}
+
+/**
+ * Public URLs of articles on the newsroom's own site (not this gateway), from the configured base URL and path
+ * template, and the share links built on them.
+ */
+export class ArticleLinks {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly pathTemplate: string,
+  ) {}
+
+  url(article: Pick<Article, 'id' | 'slug' | 'publishedAt'>): string {
+    // Unpublished articles (previews) have no date yet; today's stands in, as it would on publication.
+    const date = article.publishedAt ?? new Date();
+    const values: Record<string, string> = {
+      slug: encodeURIComponent(article.slug),
+      id: article.id,
+      yyyy: String(date.getUTCFullYear()),
+      mm: String(date.getUTCMonth() + 1).padStart(2, '0'),
+      dd: String(date.getUTCDate()).padStart(2, '0'),
+    };
+    return this.baseUrl + this.pathTemplate.replace(/\{(slug|id|yyyy|mm|dd)\}/g, (_, name: string) => values[name]);
+  }
+
+  shareLinks(article: Pick<Article, 'id' | 'slug' | 'publishedAt' | 'title'>): ArticleShareLinks {
+    const url = this.url(article);
+    const query = (parameters: Record<string, string>) => new URLSearchParams(parameters).toString();
+    return {
+      x: `https://x.com/intent/post?${query({ url, text: article.title })}`,
+      facebook: `https://www.facebook.com/sharer/sharer.php?${query({ u: url })}`,
+      linkedIn: `https://www.linkedin.com/sharing/share-offsite/?${query({ url })}`,
+      // mailto wants %20 for spaces, not URLSearchParams' "+".
+      email: `mailto:?subject=${encodeURIComponent(article.title)}&body=${encodeURIComponent(url)}`,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import type DataLoader from 'dataloader';
+import type { AuthorLoaders } from '../author/author.loader';
+import { loaderFamily, mapLoader } from '../shared/loaders';
+import type { Page } from '../shared/pagination';
+import type { TaxonomyLoaders } from '../taxonomy/taxonomy.loader';
+import type { Article } from './article.entity';
+import type { ArticleGroup, ArticleService, PublishedPosition, RelatedArticleMatch } from './article.service';
+
+/** Per-request loaders for articles. */
+export class ArticleLoaders {
+  readonly byId: DataLoader<string, Article | null>;
+  /** "More like this" for articles; one loader per page size. */
+  readonly related: (first: number) => DataLoader<string, RelatedArticleMatch[]>;
+  /** An author's, section's or tag's articles; one loader per (group, first, after). */
+  readonly groupPage: (group: ArticleGroup, first: number, after: PublishedPosition | null) => DataLoader<string, Page<Article>>;
+  readonly groupCount: (group: ArticleGroup) => DataLoader<string, number>;
+
+  constructor(
+    articles: ArticleService,
+    private readonly authors: AuthorLoaders,
+    private readonly taxonomy: TaxonomyLoaders,
+  ) {
+    this.byId = mapLoader(async (ids) => new Map((await articles.findPublicByIds(ids)).map((article) => [article.id, this.remember(article)])), null);
+    this.related = loaderFamily((first: number) =>
+      mapLoader(async (ids) => {
+        const related = await articles.relatedTo(ids, first);
+        for (const matches of related.values()) matches.forEach((match) => this.remember(match.article));
+        return related;
+      }, []),
+    );
+    this.groupPage = loaderFamily((group: ArticleGroup, first: number, after: PublishedPosition | null) =>
+      mapLoader(async (groupIds) => {
+        const pages = await articles.pagesByGroup(group, groupIds, first, after);
+        for (const page of pages.values()) this.rememberAll(page.items);
+        return pages;
+      }, { items: [], hasNextPage: false }),
+    );
+    this.groupCount = loaderFamily((group: ArticleGroup) => mapLoader((groupIds) => articles.countsByGroup(group, groupIds), 0));
+  }
+
+  /**
+   * Article reads join the author and section; priming their loaders with them is what keeps a front page at a
+   * fixed number of statements.
+   */
+  remember(article: Article): Article {
+    this.byId.prime(article.id, article);
+    if (article.author) this.authors.byId.prime(article.author.id, article.author);
+    if (article.section) this.taxonomy.sectionById.prime(article.section.id, article.section);
+    return article;
+  }
+
+  rememberAll(articles: readonly Article[]): void {
+    articles.forEach((article) => this.remember(article));
+  }
+}

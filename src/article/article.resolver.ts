@@ -1,0 +1,139 @@
+import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Author } from '../author/author.entity';
+import { CommentConnection, threadConnection } from '../comment/comment.connections';
+import type { RequestContext } from '../context';
+import { badInput } from '../shared/errors';
+import { countWords, highlightMatches, htmlToPlainText, readingTimeMinutes } from '../shared/html';
+import { parseId } from '../shared/ids';
+import { keysetCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
+import { Section } from '../taxonomy/section.entity';
+import { Tag } from '../taxonomy/tag.entity';
+import { publishedCursor } from './article.connections';
+import { Article } from './article.entity';
+import { ArticleLookupArgs, ArticlesArgs, BodyArgs, RelatedArticlesArgs, SearchArticlesArgs } from './article.inputs';
+import { MATCH_END, MATCH_START, type SearchHit, type SearchPosition } from './article.service';
+import {
+  ArticleConnection,
+  ArticleOrder,
+  ArticleSearchConnection,
+  BodyFormat,
+  FeaturedImage,
+  RelatedArticle,
+  RelatedReason,
+  ShareLinks,
+} from './article.types';
+
+const searchCursor = keysetCursor<SearchHit, SearchPosition>(
+  'search',
+  ['number', 'uuid'],
+  (hit) => [hit.rank, hit.article.id],
+  ([rank, id]) => ({ rank: rank as number, id: id as string }),
+);
+
+const SORT_ORDER = { [ArticleOrder.PUBLISHED_AT_DESC]: 'NEWEST_FIRST', [ArticleOrder.PUBLISHED_AT_ASC]: 'OLDEST_FIRST' } as const;
+
+@Resolver(() => Article)
+export class ArticleResolver {
+  @Query(() => Article, { nullable: true, description: 'One public article by slug or id (exactly one of them); null when missing or not public.' })
+  async article(@Args() { slug, id }: ArticleLookupArgs, @Ctx() { services, loaders }: RequestContext): Promise<Article | null> {
+    if ((slug == null) === (id == null)) throw badInput('Give exactly one of slug or id.');
+    if (id != null) return loaders.articles.byId.load(parseId(id));
+    const article = await services.articles.findPublic({ slug: slug as string });
+    return article && loaders.articles.remember(article);
+  }
+
+  @Query(() => ArticleConnection, { description: 'Public articles, newest first unless orderBy says otherwise.', complexity: paginatedComplexity() })
+  async articles(@Args() { first, after, filter, orderBy }: ArticlesArgs, @Ctx() { services, loaders }: RequestContext): Promise<ArticleConnection> {
+    const order = SORT_ORDER[orderBy];
+    const cursor = publishedCursor[order];
+    const criteria = {
+      sectionSlug: filter?.section,
+      tagSlug: filter?.tag,
+      authorSlug: filter?.author,
+      publishedAfter: filter?.publishedAfter,
+      publishedBefore: filter?.publishedBefore,
+    };
+    const page = await services.articles.listPublic(criteria, order, first, cursor.decode(after));
+    loaders.articles.rememberAll(page.items);
+    return ArticleConnection.build(page, cursor.encode, () => services.articles.countPublic(criteria), after);
+  }
+
+  @Query(() => ArticleSearchConnection, { description: 'Full-text search over public articles, best match first.', complexity: paginatedComplexity() })
+  async searchArticles(@Args() { query, first, after }: SearchArticlesArgs, @Ctx() { services, loaders }: RequestContext): Promise<ArticleSearchConnection> {
+    const page = await services.articles.search(query, first, searchCursor.decode(after));
+    const edges = page.items.map((hit) => ({
+      cursor: searchCursor.encode(hit),
+      node: loaders.articles.remember(hit.article),
+      rank: hit.rank,
+      highlight: highlightMatches(hit.snippet, MATCH_START, MATCH_END),
+    }));
+    return ArticleSearchConnection.fromEdges(edges, page.hasNextPage, () => services.articles.countSearch(query), after);
+  }
+
+  @FieldResolver(() => String, { description: 'The body as sanitised HTML, or as plain text.' })
+  body(@Root() article: Article, @Args() { format }: BodyArgs): string {
+    return format === BodyFormat.TEXT ? htmlToPlainText(article, article.body) : article.body;
+  }
+
+  @FieldResolver(() => Int)
+  wordCount(@Root() article: Article): number {
+    return countWords(htmlToPlainText(article, article.body));
+  }
+
+  @FieldResolver(() => Int, { description: 'Estimated minutes to read, at 230 words a minute; at least 1.' })
+  readingTimeMinutes(@Root() article: Article): number {
+    return readingTimeMinutes(countWords(htmlToPlainText(article, article.body)));
+  }
+
+  @FieldResolver(() => String, { description: "The article's page on the public site." })
+  url(@Root() article: Article, @Ctx() { services }: RequestContext): string {
+    return services.articleLinks.url(article);
+  }
+
+  @FieldResolver(() => ShareLinks)
+  shareLinks(@Root() article: Article, @Ctx() { services }: RequestContext): ShareLinks {
+    return services.articleLinks.shareLinks(article);
+  }
+
+  @FieldResolver(() => FeaturedImage, { nullable: true })
+  featuredImage(@Root() article: Article): FeaturedImage | null {
+    if (!article.featuredImageUrl) return null;
+    return { url: article.featuredImageUrl, alt: article.featuredImageAlt, caption: article.featuredImageCaption };
+  }
+
+  @FieldResolver(() => Author)
+  async author(@Root() article: Article, @Ctx() { loaders }: RequestContext): Promise<Author> {
+    const author = await loaders.authors.byId.load(article.authorId);
+    if (!author) throw new Error(`Article ${article.id} has no author ${article.authorId}`);
+    return author;
+  }
+
+  @FieldResolver(() => Section, { nullable: true })
+  section(@Root() article: Article, @Ctx() { loaders }: RequestContext): Promise<Section | null> | null {
+    return article.sectionId ? loaders.taxonomy.sectionById.load(article.sectionId) : null;
+  }
+
+  @FieldResolver(() => [Tag], { complexity: ({ childComplexity }) => 1 + 10 * childComplexity })
+  tags(@Root() article: Article, @Ctx() { loaders }: RequestContext): Promise<Tag[]> {
+    return loaders.taxonomy.tagsByArticle.load(article.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Approved comments and replies.' })
+  async commentCount(@Root() article: Article, @Ctx() { loaders }: RequestContext): Promise<number> {
+    return (await loaders.comments.countsByArticle.load(article.id)).all;
+  }
+
+  @FieldResolver(() => CommentConnection, { description: 'Approved top-level comments, oldest first.', complexity: paginatedComplexity() })
+  comments(@Root() article: Article, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext): Promise<CommentConnection> {
+    return threadConnection(loaders, article.id, page);
+  }
+
+  @FieldResolver(() => [RelatedArticle], {
+    description: '"More like this": other public articles sharing tags, section or author, best first.',
+    complexity: paginatedComplexity(5),
+  })
+  async relatedArticles(@Root() article: Article, @Args() { first }: RelatedArticlesArgs, @Ctx() { loaders }: RequestContext): Promise<RelatedArticle[]> {
+    const matches = await loaders.articles.related(first).load(article.id);
+    return matches.map((match) => ({ ...match, reasons: match.reasons.map((reason) => RelatedReason[reason]) }));
+  }
+}

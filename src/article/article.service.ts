@@ -1,0 +1,318 @@
+import type { DataSource } from 'typeorm';
+import { Author } from '../author/author.entity';
+import { EntityRows, groupRows } from '../db/rows';
+import { badInput } from '../shared/errors';
+import { toPage, type Page } from '../shared/pagination';
+import { Section } from '../taxonomy/section.entity';
+import { Article } from './article.entity';
+
+/** The one definition of "the public may see this article": published, or scheduled and due. */
+export function publicArticleSql(alias: string): string {
+  return `"${alias}"."status" IN ('PUBLISHED', 'SCHEDULED') AND "${alias}"."published_at" <= now()`;
+}
+
+export interface ArticleFilter {
+  sectionSlug?: string | null;
+  tagSlug?: string | null;
+  authorSlug?: string | null;
+  publishedAfter?: Date | null;
+  publishedBefore?: Date | null;
+}
+
+export type ArticleSortOrder = 'NEWEST_FIRST' | 'OLDEST_FIRST';
+
+/** Position in a list sorted by publication date: the last article seen. */
+export interface PublishedPosition {
+  publishedAt: Date;
+  id: string;
+}
+
+/** The articles that can be grouped: an author's, a section's, a tag's. */
+export type ArticleGroup = 'author' | 'section' | 'tag';
+
+export type RelatedReason = 'SHARED_TAGS' | 'SAME_SECTION' | 'SAME_AUTHOR';
+
+export interface RelatedArticleMatch {
+  article: Article;
+  score: number;
+  sharedTagCount: number;
+  reasons: RelatedReason[];
+}
+
+export interface SearchHit {
+  article: Article;
+  rank: number;
+  /** Plain text around the matches, with each match between the MATCH_START and MATCH_END characters. */
+  snippet: string;
+}
+
+/** Position in a ranked search result. */
+export interface SearchPosition {
+  rank: number;
+  id: string;
+}
+
+export const MATCH_START = '\u0002';
+export const MATCH_END = '\u0003';
+
+/** Points a related article earns for each shared tag, a shared section and a shared author. */
+const RELATED_WEIGHTS = { tag: 3, section: 2, author: 1 } as const;
+
+export const MAX_SEARCH_QUERY_LENGTH = 200;
+
+/**
+ * Reads of public articles. Every list returns articles with `author` and `section` already attached (joined in the
+ * same statement) so the GraphQL layer can prime its loaders instead of sending more statements.
+ */
+export class ArticleService {
+  private readonly articles: EntityRows<Article>;
+  private readonly authors: EntityRows<Author>;
+  private readonly sections: EntityRows<Section>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.articles = new EntityRows(dataSource, Article);
+    this.authors = new EntityRows(dataSource, Author);
+    this.sections = new EntityRows(dataSource, Section);
+  }
+
+  /** Columns of an article with its author ("au") and section ("s"), for statements that join them. */
+  private get withRefsSelect(): string {
+    return `${this.articles.select('a')}, ${this.authors.select('au')}, ${this.sections.select('s')}`;
+  }
+
+  private readWithRefs(row: Record<string, unknown>): Article {
+    const article = this.articles.require(row, 'a');
+    article.author = this.authors.require(row, 'au');
+    article.section = this.sections.read(row, 's');
+    return article;
+  }
+
+  private static readonly JOIN_REFS = `JOIN "author" "au" ON "au"."id" = "a"."author_id" LEFT JOIN "section" "s" ON "s"."id" = "a"."section_id"`;
+
+  /** A public article by slug or id, or null when it does not exist or is not public. */
+  async findPublic(by: { slug: string } | { id: string }): Promise<Article | null> {
+    const [column, value] = 'slug' in by ? ['slug', by.slug] : ['id', by.id];
+    const rows = await this.dataSource.query(
+      `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
+       WHERE "a"."${column}" = $1 AND ${publicArticleSql('a')}`,
+      [value],
+    );
+    return rows.length ? this.readWithRefs(rows[0]) : null;
+  }
+
+  /** Public articles by id, in no particular order; ids that are missing or not public are absent. */
+  async findPublicByIds(ids: readonly string[]): Promise<Article[]> {
+    const rows = await this.dataSource.query(
+      `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
+       WHERE "a"."id" = ANY($1::uuid[]) AND ${publicArticleSql('a')}`,
+      [ids],
+    );
+    return rows.map((row: Record<string, unknown>) => this.readWithRefs(row));
+  }
+
+  /** One page of public articles matching `filter`, ordered by publication date with id as tie-breaker. */
+  async listPublic(filter: ArticleFilter, order: ArticleSortOrder, first: number, after: PublishedPosition | null): Promise<Page<Article>> {
+    const { conditions, parameters } = this.filterSql(filter);
+    const direction = order === 'NEWEST_FIRST' ? 'DESC' : 'ASC';
+    if (after) {
+      parameters.push(after.publishedAt, after.id);
+      const comparison = direction === 'DESC' ? '<' : '>';
+      conditions.push(`("a"."published_at", "a"."id") ${comparison} ($${parameters.length - 1}, $${parameters.length}::uuid)`);
+    }
+    parameters.push(first + 1);
+    const rows = await this.dataSource.query(
+      `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
+       WHERE ${conditions.join(' AND ')}
+       ORDER BY "a"."published_at" ${direction}, "a"."id" ${direction}
+       LIMIT $${parameters.length}`,
+      parameters,
+    );
+    return toPage(
+      rows.map((row: Record<string, unknown>) => this.readWithRefs(row)),
+      first,
+    );
+  }
+
+  /** How many public articles match `filter`. */
+  async countPublic(filter: ArticleFilter): Promise<number> {
+    const { conditions, parameters } = this.filterSql(filter);
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS "count" FROM "article" "a" WHERE ${conditions.join(' AND ')}`, parameters);
+    return row.count;
+  }
+
+  private filterSql(filter: ArticleFilter): { conditions: string[]; parameters: unknown[] } {
+    const conditions = [publicArticleSql('a')];
+    const parameters: unknown[] = [];
+    const add = (sql: (placeholder: string) => string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql(`$${parameters.length}`));
+    };
+    if (filter.sectionSlug != null) add((p) => `"a"."section_id" = (SELECT "id" FROM "section" WHERE "slug" = ${p})`, filter.sectionSlug);
+    if (filter.authorSlug != null) add((p) => `"a"."author_id" = (SELECT "id" FROM "author" WHERE "slug" = ${p})`, filter.authorSlug);
+    if (filter.tagSlug != null)
+      add(
+        (p) => `EXISTS (SELECT 1 FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id" WHERE "at"."article_id" = "a"."id" AND "t"."slug" = ${p})`,
+        filter.tagSlug,
+      );
+    if (filter.publishedAfter != null) add((p) => `"a"."published_at" >= ${p}`, filter.publishedAfter);
+    if (filter.publishedBefore != null) add((p) => `"a"."published_at" < ${p}`, filter.publishedBefore);
+    return { conditions, parameters };
+  }
+
+  /**
+   * The first page of each group's public articles, newest first, in one statement (a LATERAL top-N per group).
+   * Returns a page for every requested group id, empty where a group has no articles.
+   */
+  async pagesByGroup(group: ArticleGroup, groupIds: readonly string[], first: number, after: PublishedPosition | null): Promise<Map<string, Page<Article>>> {
+    const parameters: unknown[] = [groupIds, first + 1];
+    let keyset = '';
+    if (after) {
+      parameters.push(after.publishedAt, after.id);
+      keyset = `AND ("g"."published_at", "g"."id") < ($3, $4::uuid)`;
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT "k"."group_id"::text AS "group_id", ${this.withRefsSelect}
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("group_id", "position")
+       CROSS JOIN LATERAL (
+         SELECT "g"."id" FROM "article" "g"
+         WHERE ${ArticleService.groupCondition(group, 'g', '"k"."group_id"')} AND ${publicArticleSql('g')} ${keyset}
+         ORDER BY "g"."published_at" DESC, "g"."id" DESC
+         LIMIT $2
+       ) "page"
+       JOIN "article" "a" ON "a"."id" = "page"."id"
+       ${ArticleService.JOIN_REFS}
+       ORDER BY "k"."position", "a"."published_at" DESC, "a"."id" DESC`,
+      parameters,
+    );
+    const grouped = groupRows(rows, 'group_id', (row) => this.readWithRefs(row));
+    return new Map(groupIds.map((id) => [id, toPage(grouped.get(id) ?? [], first)]));
+  }
+
+  /** How many public articles each group holds. */
+  async countsByGroup(group: ArticleGroup, groupIds: readonly string[]): Promise<Map<string, number>> {
+    const rows: { group_id: string; count: number }[] = await this.dataSource.query(
+      `SELECT "k"."group_id"::text AS "group_id",
+              (SELECT count(*) FROM "article" "g" WHERE ${ArticleService.groupCondition(group, 'g', '"k"."group_id"')} AND ${publicArticleSql('g')})::int AS "count"
+       FROM unnest($1::uuid[]) AS "k"("group_id")`,
+      [groupIds],
+    );
+    return new Map(rows.map((row) => [row.group_id, row.count]));
+  }
+
+  private static groupCondition(group: ArticleGroup, alias: string, groupIdSql: string): string {
+    switch (group) {
+      case 'author':
+        return `"${alias}"."author_id" = ${groupIdSql}`;
+      case 'section':
+        return `"${alias}"."section_id" = ${groupIdSql}`;
+      case 'tag':
+        return `EXISTS (SELECT 1 FROM "article_tag" "gt" WHERE "gt"."article_id" = "${alias}"."id" AND "gt"."tag_id" = ${groupIdSql})`;
+    }
+  }
+
+  /**
+   * "More like this" for each article: other public articles scored by shared tags, same section and same author
+   * (RELATED_WEIGHTS), best first, newest first among equals. An article with nothing in common gets an empty list.
+   */
+  async relatedTo(articleIds: readonly string[], first: number): Promise<Map<string, RelatedArticleMatch[]>> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT "src"."id"::text AS "source_id", "match"."shared_tags", "match"."same_section", "match"."same_author", "match"."score",
+              ${this.withRefsSelect}
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("id", "position")
+       JOIN "article" "src" ON "src"."id" = "k"."id"
+       CROSS JOIN LATERAL (
+         SELECT "scored".*
+         FROM (
+           SELECT "c"."id", "c"."published_at",
+                  coalesce("tags"."shared", 0)::int AS "shared_tags",
+                  ("c"."section_id" IS NOT NULL AND "c"."section_id" = "src"."section_id") AS "same_section",
+                  ("c"."author_id" = "src"."author_id") AS "same_author",
+                  (coalesce("tags"."shared", 0) * ${RELATED_WEIGHTS.tag}
+                    + CASE WHEN "c"."section_id" = "src"."section_id" THEN ${RELATED_WEIGHTS.section} ELSE 0 END
+                    + CASE WHEN "c"."author_id" = "src"."author_id" THEN ${RELATED_WEIGHTS.author} ELSE 0 END)::int AS "score"
+           FROM "article" "c"
+           LEFT JOIN (
+             SELECT "other"."article_id", count(*) AS "shared"
+             FROM "article_tag" "mine" JOIN "article_tag" "other" ON "other"."tag_id" = "mine"."tag_id"
+             WHERE "mine"."article_id" = "src"."id"
+             GROUP BY "other"."article_id"
+           ) "tags" ON "tags"."article_id" = "c"."id"
+           WHERE "c"."id" <> "src"."id" AND ${publicArticleSql('c')}
+             AND ("tags"."shared" IS NOT NULL OR "c"."section_id" = "src"."section_id" OR "c"."author_id" = "src"."author_id")
+         ) "scored"
+         ORDER BY "scored"."score" DESC, "scored"."published_at" DESC, "scored"."id" DESC
+         LIMIT $2
+       ) "match"
+       JOIN "article" "a" ON "a"."id" = "match"."id"
+       ${ArticleService.JOIN_REFS}
+       ORDER BY "k"."position", "match"."score" DESC, "a"."published_at" DESC, "a"."id" DESC`,
+      [articleIds, first],
+    );
+    return groupRows(rows, 'source_id', (row) => {
+      const reasons: RelatedReason[] = [];
+      if ((row.shared_tags as number) > 0) reasons.push('SHARED_TAGS');
+      if (row.same_section) reasons.push('SAME_SECTION');
+      if (row.same_author) reasons.push('SAME_AUTHOR');
+      return { article: this.readWithRefs(row), score: row.score as number, sharedTagCount: row.shared_tags as number, reasons };
+    });
+  }
+
+  /**
+   * Ranked full-text search over public articles (websearch syntax: "quoted phrases", or, -excluded), best match
+   * first. Throws BAD_USER_INPUT for an empty or over-long query.
+   */
+  async search(query: string, first: number, after: SearchPosition | null): Promise<Page<SearchHit>> {
+    const text = ArticleService.checkSearchQuery(query);
+    const parameters: unknown[] = [text, first + 1];
+    let keyset = '';
+    if (after) {
+      parameters.push(after.rank, after.id);
+      keyset = `AND ("ranked"."rank" < $3::real OR ("ranked"."rank" = $3::real AND "ranked"."id" < $4::uuid))`;
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `WITH "q" AS (SELECT websearch_to_tsquery('english', $1) AS "query"),
+       "ranked" AS (
+         SELECT "m"."id", ts_rank_cd("m"."search_vector", "q"."query") AS "rank"
+         FROM "article" "m", "q"
+         WHERE "m"."search_vector" @@ "q"."query" AND ${publicArticleSql('m')}
+       ),
+       -- Page first, so ts_headline (the costly part) runs for this page's articles only.
+       "page" AS (
+         SELECT * FROM "ranked" WHERE true ${keyset}
+         ORDER BY "ranked"."rank" DESC, "ranked"."id" DESC
+         LIMIT $2
+       )
+       SELECT "page"."rank",
+              ts_headline('english', regexp_replace("a"."body", '<[^>]*>', ' ', 'g'), "q"."query",
+                'StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "') AS "snippet",
+              ${this.withRefsSelect}
+       FROM "page" CROSS JOIN "q"
+       JOIN "article" "a" ON "a"."id" = "page"."id"
+       ${ArticleService.JOIN_REFS}
+       ORDER BY "page"."rank" DESC, "page"."id" DESC`,
+      parameters,
+    );
+    return toPage(
+      rows.map((row) => ({ article: this.readWithRefs(row), rank: row.rank as number, snippet: String(row.snippet) })),
+      first,
+    );
+  }
+
+  /** How many public articles match a search query. */
+  async countSearch(query: string): Promise<number> {
+    const text = ArticleService.checkSearchQuery(query);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS "count" FROM "article" "a"
+       WHERE "a"."search_vector" @@ websearch_to_tsquery('english', $1) AND ${publicArticleSql('a')}`,
+      [text],
+    );
+    return row.count;
+  }
+
+  private static checkSearchQuery(query: string): string {
+    const text = query.trim();
+    if (!text) throw badInput('query must not be empty', 'query');
+    if (text.length > MAX_SEARCH_QUERY_LENGTH) throw badInput(`query must be at most ${MAX_SEARCH_QUERY_LENGTH} characters`, 'query');
+    return text;
+  }
+}

@@ -1,0 +1,102 @@
+import type { DataSource } from 'typeorm';
+import { EntityRows, groupRows } from '../db/rows';
+import { toPage, type Page } from '../shared/pagination';
+import { Comment, CommentStatus } from './comment.entity';
+
+/** Position in a thread, which runs oldest first with id as tie-breaker. */
+export interface ThreadPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export interface ArticleCommentCounts {
+  /** Approved comments and replies. */
+  all: number;
+  /** Approved top-level comments. */
+  topLevel: number;
+}
+
+/** A comment as a page returns it, with the count of its approved replies read in the same statement. */
+export interface CommentWithReplyCount {
+  comment: Comment;
+  replyCount: number;
+}
+
+/** Reads of approved comments: the public thread under an article. */
+export class CommentService {
+  private readonly rows: EntityRows<Comment>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.rows = new EntityRows(dataSource, Comment);
+  }
+
+  /** Approved comments by id, in no particular order. */
+  async findApprovedByIds(ids: readonly string[]): Promise<Comment[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${this.rows.select('c')} FROM "comment" "c" WHERE "c"."id" = ANY($1::uuid[]) AND "c"."status" = $2`,
+      [ids, CommentStatus.APPROVED],
+    );
+    return rows.map((row) => this.rows.require(row, 'c'));
+  }
+
+  /** Approved comment counts of each article; articles without comments are absent. */
+  async countsByArticle(articleIds: readonly string[]): Promise<Map<string, ArticleCommentCounts>> {
+    const rows: { article_id: string; all: number; top_level: number }[] = await this.dataSource.query(
+      `SELECT "article_id"::text AS "article_id", count(*)::int AS "all", (count(*) FILTER (WHERE "parent_id" IS NULL))::int AS "top_level"
+       FROM "comment" WHERE "article_id" = ANY($1::uuid[]) AND "status" = $2
+       GROUP BY "article_id"`,
+      [articleIds, CommentStatus.APPROVED],
+    );
+    return new Map(rows.map((row) => [row.article_id, { all: row.all, topLevel: row.top_level }]));
+  }
+
+  /** Approved reply counts of each comment; comments without replies are absent. */
+  async replyCounts(commentIds: readonly string[]): Promise<Map<string, number>> {
+    const rows: { parent_id: string; count: number }[] = await this.dataSource.query(
+      `SELECT "parent_id"::text AS "parent_id", count(*)::int AS "count"
+       FROM "comment" WHERE "parent_id" = ANY($1::uuid[]) AND "status" = $2
+       GROUP BY "parent_id"`,
+      [commentIds, CommentStatus.APPROVED],
+    );
+    return new Map(rows.map((row) => [row.parent_id, row.count]));
+  }
+
+  /** The first page of each article's approved top-level comments, oldest first, in one statement. */
+  threadPages(articleIds: readonly string[], first: number, after: ThreadPosition | null): Promise<Map<string, Page<CommentWithReplyCount>>> {
+    return this.pagesBy('"c"."article_id" = "k"."owner_id" AND "c"."parent_id" IS NULL', articleIds, first, after);
+  }
+
+  /** The first page of each comment's approved replies, oldest first, in one statement. */
+  replyPages(parentIds: readonly string[], first: number, after: ThreadPosition | null): Promise<Map<string, Page<CommentWithReplyCount>>> {
+    return this.pagesBy('"c"."parent_id" = "k"."owner_id"', parentIds, first, after);
+  }
+
+  private async pagesBy(
+    ownerCondition: string,
+    ownerIds: readonly string[],
+    first: number,
+    after: ThreadPosition | null,
+  ): Promise<Map<string, Page<CommentWithReplyCount>>> {
+    const parameters: unknown[] = [ownerIds, first + 1, CommentStatus.APPROVED];
+    let keyset = '';
+    if (after) {
+      parameters.push(after.createdAt, after.id);
+      keyset = `AND ("c"."created_at", "c"."id") > ($4, $5::uuid)`;
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT "k"."owner_id"::text AS "owner_id", "page".*,
+              (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "page"."c_id" AND "r"."status" = $3)::int AS "reply_count"
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("owner_id", "position")
+       CROSS JOIN LATERAL (
+         SELECT ${this.rows.select('c')} FROM "comment" "c"
+         WHERE ${ownerCondition} AND "c"."status" = $3 ${keyset}
+         ORDER BY "c"."created_at", "c"."id"
+         LIMIT $2
+       ) "page"
+       ORDER BY "k"."position", "page"."c_created_at", "page"."c_id"`,
+      parameters,
+    );
+    const grouped = groupRows(rows, 'owner_id', (row) => ({ comment: this.rows.require(row, 'c'), replyCount: row.reply_count as number }));
+    return new Map(ownerIds.map((id) => [id, toPage(grouped.get(id) ?? [], first)]));
+  }
+}

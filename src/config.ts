@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Masthead reads, parsed and validated once at start-up.
+ * A bad value stops start-up with a message naming the variable; nothing else in the code reads process.env.
+ */
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgres:// or postgresql://');
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** The public site the gateway serves; article URLs and share links are built from it. */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL')
+    .default('http://localhost:3000'),
+  /** Path of an article on the public site; {slug}, {id}, {yyyy}, {mm} and {dd} are filled in. */
+  ARTICLE_PATH_TEMPLATE: z
+    .string()
+    .regex(/^\/.*\{slug\}|^\/.*\{id\}/, 'must start with / and contain {slug} or {id}')
+    .default('/{yyyy}/{mm}/{dd}/{slug}'),
+  /** A PostgreSQL server. When unset, Masthead runs an embedded PostgreSQL (PGlite) in EMBEDDED_DATA_DIR. */
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  EMBEDDED_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  /** Seed demo content when the database has no content yet. Defaults to on for the embedded database only. */
+  SEED_DEMO_CONTENT: booleanString.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Browser origins allowed to call /graphql, comma-separated; * allows any (the API is public and uses no cookies). */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), z.string().url()])).min(1))
+    .default(['*']),
+  /** Largest accepted request body, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100 * 1024),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(24),
+  MAX_QUERY_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(5),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
+  /** Introspection for anonymous callers; defaults to off when NODE_ENV=production. */
+  INTROSPECTION: booleanString.optional(),
+  /** How long SIGTERM waits for in-flight requests before closing connections. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+export type DatabaseConfig =
+  | { kind: 'server'; url: string; poolSize: number; statementTimeoutMs: number }
+  | { kind: 'embedded'; dataDir: string; statementTimeoutMs: number };
+
+export interface AppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxBodyBytes: number;
+    readonly shutdownGraceMs: number;
+    readonly corsOrigins: readonly string[];
+  };
+  readonly publicSite: { readonly baseUrl: string; readonly articlePathTemplate: string };
+  readonly database: Readonly<DatabaseConfig>;
+  readonly seedDemoContent: boolean;
+  readonly logLevel: string;
+  readonly queryLimits: {
+    readonly maxDepth: number;
+    readonly maxCost: number;
+    readonly maxAliases: number;
+    readonly maxDirectives: number;
+    readonly maxTokens: number;
+  };
+  readonly introspection: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment (process.env by default) into a frozen AppConfig, or throws ConfigError naming each bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings mean "unset": a blank line in .env should not override a default.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const received = name in present ? ` (got ${JSON.stringify(present[name])})` : '';
+      return `  ${name}: ${issue.message}${received}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const env = parsed.data;
+  const database: DatabaseConfig = env.DATABASE_URL
+    ? { kind: 'server', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS }
+    : { kind: 'embedded', dataDir: env.EMBEDDED_DATA_DIR, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS };
+
+  return deepFreeze({
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      corsOrigins: env.CORS_ORIGINS,
+    },
+    publicSite: { baseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''), articlePathTemplate: env.ARTICLE_PATH_TEMPLATE },
+    database,
+    seedDemoContent: env.SEED_DEMO_CONTENT ?? database.kind === 'embedded',
+    logLevel: env.LOG_LEVEL,
+    queryLimits: {
+      maxDepth: env.MAX_QUERY_DEPTH,
+      maxCost: env.MAX_QUERY_COST,
+      maxAliases: env.MAX_QUERY_ALIASES,
+      maxDirectives: env.MAX_QUERY_DIRECTIVES,
+      maxTokens: env.MAX_QUERY_TOKENS,
+    },
+    introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,57 @@
+import { ArticleLinks } from './article/article.links';
+import { ArticleLoaders } from './article/article.loader';
+import { ArticleService } from './article/article.service';
+import { AuthorLoaders } from './author/author.loader';
+import { AuthorService } from './author/author.service';
+import { CommentLoaders } from './comment/comment.loader';
+import { CommentService } from './comment/comment.service';
+import { TaxonomyLoaders } from './taxonomy/taxonomy.loader';
+import { TaxonomyService } from './taxonomy/taxonomy.service';
+import type { AppConfig } from './config';
+import type { DataSource } from 'typeorm';
+
+/** Long-lived, stateless collaborators, created once by the composition root. */
+export interface Services {
+  readonly articles: ArticleService;
+  readonly authors: AuthorService;
+  readonly taxonomy: TaxonomyService;
+  readonly comments: CommentService;
+  readonly articleLinks: ArticleLinks;
+}
+
+export function createServices(dataSource: DataSource, config: AppConfig): Services {
+  return {
+    articles: new ArticleService(dataSource),
+    authors: new AuthorService(dataSource),
+    taxonomy: new TaxonomyService(dataSource),
+    comments: new CommentService(dataSource),
+    articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
+  };
+}
+
+/** DataLoaders live for one request only, so no reader ever sees another request's cache. */
+export interface Loaders {
+  readonly articles: ArticleLoaders;
+  readonly authors: AuthorLoaders;
+  readonly taxonomy: TaxonomyLoaders;
+  readonly comments: CommentLoaders;
+}
+
+export interface RequestContext {
+  readonly services: Services;
+  readonly loaders: Loaders;
+}
+
+export function createRequestContext(services: Services): RequestContext {
+  const authors = new AuthorLoaders(services.authors);
+  const taxonomy = new TaxonomyLoaders(services.taxonomy);
+  return {
+    services,
+    loaders: {
+      authors,
+      taxonomy,
+      comments: new CommentLoaders(services.comments),
+      articles: new ArticleLoaders(services.articles, authors, taxonomy),
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import { Article } from '../article/article.entity';
+import { Author } from '../author/author.entity';
+import { Comment } from '../comment/comment.entity';
+import { Section } from '../taxonomy/section.entity';
+import { Tag } from '../taxonomy/tag.entity';
+import { MIGRATIONS } from './migrations';
+
+export const ENTITIES = [Author, Section, Tag, Article, Comment];
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  logger?: TypeOrmLogger;
+  applicationName?: string;
+}
+
+/** Statements slower than this reach the log as warnings. */
+const SLOW_STATEMENT_MS = 500;
+
+/**
+ * The one way Masthead builds a TypeORM DataSource, for a PostgreSQL server or the embedded one (which speaks the same
+ * protocol on a loopback port). Schema changes only ever come from MIGRATIONS: synchronize stays off.
+ */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+ and PGlite: no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    logger: options.logger,
+    maxQueryExecutionTime: SLOW_STATEMENT_MS,
+    applicationName: options.applicationName ?? 'masthead',
+    extra: {
+      max: options.poolSize,
+      // Fail fast instead of hanging when the pool is exhausted or the server is unreachable.
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: options.statementTimeoutMs,
+      idle_in_transaction_session_timeout: 60_000,
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import type { DataSource, EntityMetadata, EntityTarget } from 'typeorm';
+
+/**
+ * Maps between an entity and hand-written SQL. Batched reads (top-N per group with LATERAL, ranked search) are
+ * beyond TypeORM's QueryBuilder; this keeps their column lists and row mapping derived from the entity metadata, so a
+ * new column needs no edit here.
+ */
+export class EntityRows<T extends object> {
+  private readonly metadata: EntityMetadata;
+  private readonly columns: { property: string; column: string }[];
+
+  constructor(dataSource: DataSource, entity: EntityTarget<T>) {
+    this.metadata = dataSource.getMetadata(entity);
+    this.columns = this.metadata.columns
+      .filter((column) => column.isSelect && !column.isVirtual)
+      .map((column) => ({ property: column.propertyName, column: column.databaseName }));
+  }
+
+  /** A select list for table alias `alias`, each column named `<alias>_<column>`; `except` leaves properties out. */
+  select(alias: string, except: readonly (keyof T & string)[] = []): string {
+    return this.columns
+      .filter(({ property }) => !except.includes(property as keyof T & string))
+      .map(({ column }) => `"${alias}"."${column}" AS "${alias}_${column}"`)
+      .join(', ');
+  }
+
+  /** Builds an entity from a row selected with select(alias), or null when the row's id is null (an empty outer join). */
+  read(row: Record<string, unknown>, alias: string): T | null {
+    if (row[`${alias}_id`] == null) return null;
+    const entity = this.metadata.create() as Record<string, unknown>;
+    for (const { property, column } of this.columns) {
+      const key = `${alias}_${column}`;
+      if (key in row) entity[property] = row[key];
+    }
+    return entity as T;
+  }
+
+  /** As read(), for rows that must hold the entity. */
+  require(row: Record<string, unknown>, alias: string): T {
+    const entity = this.read(row, alias);
+    if (!entity) throw new Error(`Row has no ${this.metadata.name} under alias "${alias}"`);
+    return entity;
+  }
+}
+
+/** Groups rows by a key column, keeping row order: the shape a DataLoader batch needs. */
+export function groupRows<R extends Record<string, unknown>, V>(rows: R[], keyColumn: string, toValue: (row: R) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const row of rows) {
+    const key = String(row[keyColumn]);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(toValue(row));
+  }
+  return groups;
+}

@@ -1,0 +1,106 @@
+import { expressMiddleware } from '@as-integrations/express5';
+import type { ApolloServer } from '@apollo/server';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from './config';
+import type { RequestContext } from './context';
+
+/** How long /readyz waits for the database before reporting not ready. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+function graphqlErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/**
+ * The HTTP surface: /graphql (Apollo), /healthz (the process is up), /readyz (the database answers). Body size is
+ * capped before any parsing, and every HTTP-level failure is answered as a GraphQL error body with a code.
+ */
+export function createHttpApp(options: {
+  config: AppConfig;
+  log: Logger;
+  apollo: ApolloServer<RequestContext>;
+  dataSource: DataSource;
+  createContext: () => RequestContext;
+}): Express {
+  const { config, log, apollo, dataSource, createContext } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(dataSource.query('SELECT 1'), READINESS_TIMEOUT_MS);
+      res.json({ status: 'ready' });
+    } catch (error) {
+      log.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', reason: 'database' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    cors({ origin: config.http.corsOrigins.includes('*') ? '*' : [...config.http.corsOrigins], maxAge: 600 }),
+    (req, res, next) => {
+      if (req.method === 'POST' && !req.is('application/json')) {
+        res.status(415).json(graphqlErrorBody('Send GraphQL requests as JSON (Content-Type: application/json).', 'UNSUPPORTED_MEDIA_TYPE'));
+        return;
+      }
+      next();
+    },
+    express.json({ limit: config.http.maxBodyBytes }),
+    expressMiddleware(apollo, { context: async () => createContext() }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json(graphqlErrorBody('Not found. The GraphQL endpoint is /graphql.', 'NOT_FOUND'));
+  });
+
+  const handleError: ErrorRequestHandler = (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      res.status(413).json(graphqlErrorBody(`The request body is larger than ${config.http.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'));
+    } else if (type === 'entity.parse.failed') {
+      res.status(400).json(graphqlErrorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
+    } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json(graphqlErrorBody('The request could not be read.', 'BAD_REQUEST'));
+    } else {
+      log.error({ err: error }, 'unhandled HTTP error');
+      res.status(500).json(graphqlErrorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+    }
+  };
+  app.use(handleError);
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,56 @@
+import { convert } from 'html-to-text';
+import { decodeHTML, escapeUTF8 } from 'entities';
+
+/** Average adult reading speed for news copy, in words per minute. */
+const WORDS_PER_MINUTE = 230;
+
+const plainTextCache = new WeakMap<object, string>();
+
+/**
+ * Plain text of an HTML body: paragraphs kept as blank lines, links as their text, images dropped.
+ * Cached per owner object because body(format: TEXT), wordCount and readingTimeMinutes all need it in one request.
+ */
+export function htmlToPlainText(owner: object, html: string): string {
+  let text = plainTextCache.get(owner);
+  if (text === undefined) {
+    text = convert(html, {
+      wordwrap: false,
+      selectors: [
+        { selector: 'a', options: { ignoreHref: true } },
+        { selector: 'img', format: 'skip' },
+        { selector: 'h1', options: { uppercase: false } },
+        { selector: 'h2', options: { uppercase: false } },
+        { selector: 'h3', options: { uppercase: false } },
+      ],
+    }).trim();
+    plainTextCache.set(owner, text);
+  }
+  return text;
+}
+
+export function countWords(text: string): number {
+  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu);
+  return words ? words.length : 0;
+}
+
+export function readingTimeMinutes(wordCount: number): number {
+  return Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE));
+}
+
+/**
+ * Turns a search snippet cut from tag-stripped HTML (so it may hold entities), with matches between `start` and
+ * `end` marker characters, into a safe HTML fragment: text escaped, matches in <mark>.
+ */
+export function highlightMatches(snippet: string, start: string, end: string): string {
+  let html = '';
+  let inMatch = false;
+  for (const part of snippet.split(new RegExp(`([${start}${end}])`))) {
+    if (part === start) inMatch = true;
+    else if (part === end) inMatch = false;
+    else if (part) {
+      const text = escapeUTF8(decodeHTML(part)).replace(/\s+/g, ' ');
+      html += inMatch ? `<mark>${text}</mark>` : text;
+    }
+  }
+  return html.trim();
+}

@@ -1,0 +1,58 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+}
+
+/**
+ * Depth, alias and directive limits from graphql-armor, as GraphQL validation rules. Running them as rules (not
+ * through armor's Apollo plugin, which parses the query itself) keeps a rejected query a 400 with
+ * GRAPHQL_VALIDATION_FAILED, and lets Apollo cache the verdict with the parsed document.
+ */
+export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+  // Report instead of throw: a throw inside validation would surface as a 500.
+  const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
+  return [
+    maxDepthRule({ n: limits.maxDepth, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...report }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...report }),
+  ];
+}
+
+/**
+ * Query cost from graphql-query-complexity. Paginated fields declare their cost as first × what each item asks for
+ * (see paginatedComplexity), so the limit tracks the rows a query can make the database read. Cost depends on
+ * variables, so it is computed per request, once the operation is known and before anything executes.
+ */
+export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
+          } catch {
+            // Bad variables: execution reports them as BAD_USER_INPUT with a precise message.
+            return;
+          }
+          if (cost > maxCost) {
+            throw new GraphQLError(`This query would cost ${cost}, over the limit of ${maxCost}. Ask for fewer items (smaller "first") or fewer nested lists.`, {
+              extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { In, type DataSource, type Repository } from 'typeorm';
+import { EntityRows, groupRows } from '../db/rows';
+import { toPage, type Page } from '../shared/pagination';
+import { Section } from './section.entity';
+import { Tag } from './tag.entity';
+
+/** Position in the tag list, which is sorted by name with id as tie-breaker. */
+export interface TagPosition {
+  name: string;
+  id: string;
+}
+
+/** Sections and tags: the two ways a newsroom files its articles. */
+export class TaxonomyService {
+  private readonly sectionRepository: Repository<Section>;
+  private readonly tagRepository: Repository<Tag>;
+  private readonly tagRows: EntityRows<Tag>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.sectionRepository = dataSource.getRepository(Section);
+    this.tagRepository = dataSource.getRepository(Tag);
+    this.tagRows = new EntityRows(dataSource, Tag);
+  }
+
+  /** Every section, by name. A newsroom has tens of them, so no pagination. */
+  listSections(): Promise<Section[]> {
+    return this.sectionRepository.find({ order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  findSectionBySlug(slug: string): Promise<Section | null> {
+    return this.sectionRepository.findOneBy({ slug });
+  }
+
+  findSectionsByIds(ids: readonly string[]): Promise<Section[]> {
+    return this.sectionRepository.findBy({ id: In([...ids]) });
+  }
+
+  findTagBySlug(slug: string): Promise<Tag | null> {
+    return this.tagRepository.findOneBy({ slug });
+  }
+
+  /** One page of tags in name order. */
+  async listTags(first: number, after: TagPosition | null): Promise<Page<Tag>> {
+    const query = this.tagRepository.createQueryBuilder('tag').orderBy('tag.name', 'ASC').addOrderBy('tag.id', 'ASC').limit(first + 1);
+    if (after) query.where('(tag.name, tag.id) > (:name, :id)', { name: after.name, id: after.id });
+    return toPage(await query.getMany(), first);
+  }
+
+  countTags(): Promise<number> {
+    return this.tagRepository.count();
+  }
+
+  /** Each article's tags by name, in one statement. */
+  async tagsOfArticles(articleIds: readonly string[]): Promise<Map<string, Tag[]>> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT "at"."article_id"::text AS "article_id", ${this.tagRows.select('t')}
+       FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
+       WHERE "at"."article_id" = ANY($1::uuid[])
+       ORDER BY "t"."name", "t"."id"`,
+      [articleIds],
+    );
+    return groupRows(rows, 'article_id', (row) => this.tagRows.require(row, 't'));
+  }
+}

@@ -1,0 +1,177 @@
+import { errorCodes, startTestApp, type TestApp } from './setup/harness';
+import { factories } from './setup/factories';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const postRaw = (body: string | Buffer, contentType = 'application/json') =>
+  t.request('/graphql', { method: 'POST', headers: { 'content-type': contentType }, body });
+
+/** Asserts a response carries nothing of the machinery: no SQL, no stack, no file paths. */
+function expectNoInternals(text: string) {
+  expect(text).not.toMatch(/SELECT|INSERT|relation "|QueryFailedError|node_modules|\.ts:\d+|\bat [A-Za-z.]+ \(/);
+}
+
+describe('health', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect(await (await t.request('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await t.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers unknown paths with a 404 error body', async () => {
+    const response = await t.request('/wp-admin');
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('bad requests', () => {
+  it('answers malformed JSON with 400 BAD_REQUEST', async () => {
+    const response = await postRaw('{"query": "{ sections { name } ');
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expectNoInternals(text);
+  });
+
+  it('answers a body over 100 kB with 413 PAYLOAD_TOO_LARGE before parsing it', async () => {
+    const response = await postRaw(JSON.stringify({ query: `{ sections { name } }`, variables: { pad: 'x'.repeat(101 * 1024) } }));
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('accepts a body just under the limit', async () => {
+    const response = await postRaw(JSON.stringify({ query: `{ sections { name } }`, variables: { pad: 'x'.repeat(99 * 1024) } }));
+    expect(response.status).toBe(200);
+  });
+
+  it('answers a non-JSON content type with 415', async () => {
+    const response = await postRaw('query { sections { name } }', 'text/plain');
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers a syntax error with 400 GRAPHQL_PARSE_FAILED', async () => {
+    const response = await t.gql(`{ articles { edges { node { title } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_PARSE_FAILED']);
+  });
+
+  it('answers a request with no query with 400', async () => {
+    const response = await postRaw(JSON.stringify({ variables: {} }));
+    expect(response.status).toBe(400);
+    expect(JSON.parse(await response.text()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers an unknown field with 400 GRAPHQL_VALIDATION_FAILED', async () => {
+    const response = await t.gql(`{ articles { edges { node { password } } } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});
+
+describe('query limits', () => {
+  it('rejects a query nested deeper than the limit', async () => {
+    let selection = 'id';
+    for (let i = 0; i < 10; i++) selection = `replies(first: 1) { edges { node { ${selection} } } }`;
+    const response = await t.gql(`{ articles(first: 1) { edges { node { comments(first: 1) { edges { node { ${selection} } } } } } } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(response.body.errors?.[0].message).toMatch(/depth limit of 24/);
+  });
+
+  it('rejects a query whose page sizes multiply past the cost limit, before running it', async () => {
+    const before = t.app.sqlStatements.total;
+    const response = await t.gql(`{ articles(first: 100) { edges { node { comments(first: 100) { edges { node { replies(first: 100) { edges { node { body } } } } } } } } } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['QUERY_TOO_COSTLY']);
+    expect(response.body.errors?.[0].extensions).toMatchObject({ maxCost: 20_000 });
+    expect(t.app.sqlStatements.total).toBe(before);
+  });
+
+  it('counts variables into the cost', async () => {
+    const query = `query ($n: Int) { articles(first: $n) { edges { node { comments(first: $n) { edges { node { replies(first: $n) { edges { node { body } } } } } } } } } }`;
+    expect((await t.gql(query, { n: 5 })).status).toBe(200);
+    expect(errorCodes(await t.gql(query, { n: 100 }))).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
+  it('rejects too many aliases, including aliases of __typename', async () => {
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ');
+    const response = await t.gql(`{ ${aliases} }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('rejects too many directives', async () => {
+    const fields = Array.from({ length: 6 }, (_, i) => `n${i}: name @include(if: true)`).join(' ');
+    const response = await t.gql(`{ sections { ${fields} } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('rejects a document with more tokens than the limit with 400', async () => {
+    const response = await t.gql(`{ ${'__typename '.repeat(6000)} }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_PARSE_FAILED']);
+  });
+
+  it('lets the real front page and article page through', async () => {
+    const { FRONT_PAGE_QUERY, ARTICLE_PAGE_QUERY } = await import('../bench/queries');
+    expect((await t.gql(FRONT_PAGE_QUERY, { first: 20, comments: 50 })).status).toBe(200);
+    expect((await t.gql(ARTICLE_PAGE_QUERY, { slug: 'any' })).status).toBe(200);
+  });
+});
+
+describe('internal errors', () => {
+  it('reach the client as a generic message with a code, never SQL or a stack', async () => {
+    await t.reset();
+    const f = factories(t.app.dataSource);
+    const article = await f.makeArticle();
+    // Break the database under the running app: the comment table disappears.
+    await t.app.dataSource.query('ALTER TABLE "comment" RENAME TO "comment_hidden"');
+    try {
+      const response = await t.gql(`query ($id: ID) { article(id: $id) { title commentCount } }`, { id: article.id });
+      expect(response.status).toBe(200);
+      expect(response.body.data).toEqual({ article: null });
+      expect(response.body.errors).toHaveLength(1);
+      const [error] = response.body.errors ?? [];
+      expect(Object.keys(error).sort()).toEqual(['extensions', 'locations', 'message', 'path']);
+      expect(error).toMatchObject({ message: 'Internal server error', path: ['article', 'commentCount'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expectNoInternals(JSON.stringify(response.body));
+    } finally {
+      await t.app.dataSource.query('ALTER TABLE "comment_hidden" RENAME TO "comment"');
+    }
+  });
+});
+
+describe('in production mode', () => {
+  let production: TestApp;
+  beforeAll(async () => {
+    production = await startTestApp({ NODE_ENV: 'production' });
+  });
+  afterAll(() => production.close());
+
+  it('answers malformed JSON without a stack or HTML page', async () => {
+    const response = await production.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    expectNoInternals(await response.text());
+  });
+
+  it('turns introspection off for anonymous callers', async () => {
+    const response = await production.gql(`{ __schema { types { name } } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('gives no field suggestions that would reveal the schema', async () => {
+    const response = await production.gql(`{ articl { id } }`);
+    expect(response.body.errors?.[0].message).not.toMatch(/Did you mean/);
+  });
+});

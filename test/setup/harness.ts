@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  /** POSTs a GraphQL operation as JSON over real HTTP. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Any HTTP request against the app, for tests of the HTTP layer itself. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** Empties every content table; suites call it before each test. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app (createApp, the same composition root as production) on a free port, against the database the
+ * global setup prepared. `env` overrides configuration for one suite.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = process.env.MASTHEAD_TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('MASTHEAD_TEST_DATABASE_URL is unset: run the tests through jest (npm test), which prepares the database.');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PUBLIC_BASE_URL: 'https://news.example.com',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: process.env.MASTHEAD_TEST_POOL_SIZE ?? '5',
+    SEED_DEMO_CONTENT: 'false',
+    ...env,
+  });
+  const app = await createApp(config, { migrate: false });
+  const url = await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    url,
+    async gql(query, variables, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<any>["body"] };
+    },
+    request: (path, init) => fetch(`${url}${path}`, init),
+    async reset() {
+      await app.dataSource.query('TRUNCATE "comment", "article_tag", "article", "tag", "section", "author" RESTART IDENTITY CASCADE');
+    },
+    close: () => app.close(),
+  };
+}
+
+/** The error codes of a response, for compact assertions. */
+export function errorCodes(response: GraphQLResponse): string[] {
+  return (response.body.errors ?? []).map((error) => String(error.extensions?.code));
+}

@@ -1,0 +1,45 @@
+import { Client } from 'pg';
+
+/**
+ * Where the tests run:
+ * - TEST_DATABASE_URL: that database, which the run empties (point it at a throwaway database);
+ * - else DATABASE_URL: a database named masthead_test on the same server, created fresh (DATABASE_URL's own database is never touched);
+ * - else: an in-memory embedded PostgreSQL (PGlite), started once for the whole run.
+ */
+export type TestDatabaseTarget = { kind: 'server'; url: string; recreate: boolean } | { kind: 'embedded' };
+
+export function testDatabaseTarget(env: NodeJS.ProcessEnv = process.env): TestDatabaseTarget {
+  if (env.TEST_DATABASE_URL) return { kind: 'server', url: env.TEST_DATABASE_URL, recreate: false };
+  if (env.DATABASE_URL) {
+    const url = new URL(env.DATABASE_URL);
+    url.pathname = '/masthead_test';
+    return { kind: 'server', url: url.toString(), recreate: true };
+  }
+  return { kind: 'embedded' };
+}
+
+/** Drops and creates the test database (through the server's maintenance database), or empties its schema. */
+export async function prepareServerDatabase(target: { url: string; recreate: boolean }): Promise<void> {
+  if (target.recreate) {
+    const url = new URL(target.url);
+    const name = url.pathname.slice(1);
+    url.pathname = '/postgres';
+    const admin = new Client({ connectionString: url.toString() });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await admin.end();
+    }
+    return;
+  }
+  const client = new Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE');
+    await client.query('CREATE SCHEMA public');
+  } finally {
+    await client.end();
+  }
+}
