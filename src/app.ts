@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -12,6 +13,7 @@ import { createDataSource } from './db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { runMigrations } from './db/migrate';
 import { seedDemoContent } from './db/seed';
+import { Sql } from './db/sql';
 import { SqlStatementCounter } from './db/sql-statement-counter';
 import { createHttpApp } from './http';
 import { buildAppSchema } from './schema';
@@ -62,7 +64,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
 
   const schema = await buildAppSchema();
-  const services = createServices(dataSource, config);
+  const services = createServices(dataSource, new Sql(dataSource, sqlStatements, config.database.preparedStatements), config);
   const httpServer = http.createServer();
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -79,6 +81,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       queryCostPlugin(schema, config.queryLimits.maxCost),
       ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // Cache hints would wrap every field resolver in instrumentation; nothing reads them yet.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();

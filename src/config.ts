@@ -32,6 +32,11 @@ const environmentSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * Send hot reads as named prepared statements (parsed and planned once per connection). Turn off behind a pooler
+   * that cannot keep them (PgBouncer in transaction mode before 1.21). Always off for the embedded database.
+   */
+  DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
   EMBEDDED_DATA_DIR: z.string().min(1).default('.data/pglite'),
   /** Seed demo content when the database has no content yet. Defaults to on for the embedded database only. */
   SEED_DEMO_CONTENT: booleanString.optional(),
@@ -56,8 +61,8 @@ const environmentSchema = z.object({
 });
 
 export type DatabaseConfig =
-  | { kind: 'server'; url: string; poolSize: number; statementTimeoutMs: number }
-  | { kind: 'embedded'; dataDir: string; statementTimeoutMs: number };
+  | { kind: 'server'; url: string; poolSize: number; statementTimeoutMs: number; preparedStatements: boolean }
+  | { kind: 'embedded'; dataDir: string; statementTimeoutMs: number; preparedStatements: false };
 
 export interface AppConfig {
   readonly env: 'development' | 'production' | 'test';
@@ -101,8 +106,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   }
   const env = parsed.data;
   const database: DatabaseConfig = env.DATABASE_URL
-    ? { kind: 'server', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS }
-    : { kind: 'embedded', dataDir: env.EMBEDDED_DATA_DIR, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS };
+    ? {
+        kind: 'server',
+        url: env.DATABASE_URL,
+        poolSize: env.DATABASE_POOL_SIZE,
+        statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+        preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+      }
+    : // PGlite is one session behind every connection: a statement prepared on one would clash on the next.
+      { kind: 'embedded', dataDir: env.EMBEDDED_DATA_DIR, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS, preparedStatements: false };
 
   return deepFreeze({
     env: env.NODE_ENV,

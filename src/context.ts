@@ -9,6 +9,7 @@ import { TaxonomyLoaders } from './taxonomy/taxonomy.loader';
 import { TaxonomyService } from './taxonomy/taxonomy.service';
 import type { AppConfig } from './config';
 import type { DataSource } from 'typeorm';
+import type { Sql } from './db/sql';
 
 /** Long-lived, stateless collaborators, created once by the composition root. */
 export interface Services {
@@ -19,12 +20,12 @@ export interface Services {
   readonly articleLinks: ArticleLinks;
 }
 
-export function createServices(dataSource: DataSource, config: AppConfig): Services {
+export function createServices(dataSource: DataSource, sql: Sql, config: AppConfig): Services {
   return {
-    articles: new ArticleService(dataSource),
+    articles: new ArticleService(dataSource, sql),
     authors: new AuthorService(dataSource),
-    taxonomy: new TaxonomyService(dataSource),
-    comments: new CommentService(dataSource),
+    taxonomy: new TaxonomyService(dataSource, sql),
+    comments: new CommentService(dataSource, sql),
     articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
   };
 }

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../src/config';
 describe('loadConfig', () => {
   it('defaults to the embedded database with demo content, and to a server without', () => {
     const embedded = loadConfig({});
-    expect(embedded.database).toEqual({ kind: 'embedded', dataDir: '.data/pglite', statementTimeoutMs: 10_000 });
+    expect(embedded.database).toEqual({ kind: 'embedded', dataDir: '.data/pglite', statementTimeoutMs: 10_000, preparedStatements: false });
     expect(embedded.seedDemoContent).toBe(true);
     expect(embedded.http.maxBodyBytes).toBe(100 * 1024);
     const server = loadConfig({ DATABASE_URL: 'postgres://masthead@db.internal:5432/news' });

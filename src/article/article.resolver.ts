@@ -3,7 +3,7 @@ import { Author } from '../author/author.entity';
 import { CommentConnection, threadConnection } from '../comment/comment.connections';
 import type { RequestContext } from '../context';
 import { badInput } from '../shared/errors';
-import { countWords, highlightMatches, htmlToPlainText, readingTimeMinutes } from '../shared/html';
+import { highlightMatches, htmlToPlainText, readingTimeMinutes } from '../shared/html';
 import { parseId } from '../shared/ids';
 import { keysetCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
@@ -72,17 +72,12 @@ export class ArticleResolver {
 
   @FieldResolver(() => String, { description: 'The body as sanitised HTML, or as plain text.' })
   body(@Root() article: Article, @Args() { format }: BodyArgs): string {
-    return format === BodyFormat.TEXT ? htmlToPlainText(article, article.body) : article.body;
-  }
-
-  @FieldResolver(() => Int)
-  wordCount(@Root() article: Article): number {
-    return countWords(htmlToPlainText(article, article.body));
+    return format === BodyFormat.TEXT ? htmlToPlainText(article.body) : article.body;
   }
 
   @FieldResolver(() => Int, { description: 'Estimated minutes to read, at 230 words a minute; at least 1.' })
   readingTimeMinutes(@Root() article: Article): number {
-    return readingTimeMinutes(countWords(htmlToPlainText(article, article.body)));
+    return readingTimeMinutes(article.wordCount);
   }
 
   @FieldResolver(() => String, { description: "The article's page on the public site." })

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Author } from '../author/author.entity';
 import { EntityRows, groupRows } from '../db/rows';
+import type { Sql } from '../db/sql';
 import { badInput } from '../shared/errors';
 import { toPage, type Page } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
@@ -69,7 +70,10 @@ export class ArticleService {
   private readonly authors: EntityRows<Author>;
   private readonly sections: EntityRows<Section>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {
     this.articles = new EntityRows(dataSource, Article);
     this.authors = new EntityRows(dataSource, Author);
     this.sections = new EntityRows(dataSource, Section);
@@ -92,7 +96,7 @@ export class ArticleService {
   /** A public article by slug or id, or null when it does not exist or is not public. */
   async findPublic(by: { slug: string } | { id: string }): Promise<Article | null> {
     const [column, value] = 'slug' in by ? ['slug', by.slug] : ['id', by.id];
-    const rows = await this.dataSource.query(
+    const rows = await this.sql.rows(
       `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
        WHERE "a"."${column}" = $1 AND ${publicArticleSql('a')}`,
       [value],
@@ -102,7 +106,7 @@ export class ArticleService {
 
   /** Public articles by id, in no particular order; ids that are missing or not public are absent. */
   async findPublicByIds(ids: readonly string[]): Promise<Article[]> {
-    const rows = await this.dataSource.query(
+    const rows = await this.sql.rows(
       `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
        WHERE "a"."id" = ANY($1::uuid[]) AND ${publicArticleSql('a')}`,
       [ids],
@@ -120,7 +124,7 @@ export class ArticleService {
       conditions.push(`("a"."published_at", "a"."id") ${comparison} ($${parameters.length - 1}, $${parameters.length}::uuid)`);
     }
     parameters.push(first + 1);
-    const rows = await this.dataSource.query(
+    const rows = await this.sql.rows(
       `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
        WHERE ${conditions.join(' AND ')}
        ORDER BY "a"."published_at" ${direction}, "a"."id" ${direction}
@@ -136,7 +140,7 @@ export class ArticleService {
   /** How many public articles match `filter`. */
   async countPublic(filter: ArticleFilter): Promise<number> {
     const { conditions, parameters } = this.filterSql(filter);
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS "count" FROM "article" "a" WHERE ${conditions.join(' AND ')}`, parameters);
+    const [row] = await this.sql.rows<{ count: number }>(`SELECT count(*)::int AS "count" FROM "article" "a" WHERE ${conditions.join(' AND ')}`, parameters);
     return row.count;
   }
 
@@ -170,7 +174,7 @@ export class ArticleService {
       parameters.push(after.publishedAt, after.id);
       keyset = `AND ("g"."published_at", "g"."id") < ($3, $4::uuid)`;
     }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "k"."group_id"::text AS "group_id", ${this.withRefsSelect}
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("group_id", "position")
        CROSS JOIN LATERAL (
@@ -190,7 +194,7 @@ export class ArticleService {
 
   /** How many public articles each group holds. */
   async countsByGroup(group: ArticleGroup, groupIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { group_id: string; count: number }[] = await this.dataSource.query(
+    const rows: { group_id: string; count: number }[] = await this.sql.rows(
       `SELECT "k"."group_id"::text AS "group_id",
               (SELECT count(*) FROM "article" "g" WHERE ${ArticleService.groupCondition(group, 'g', '"k"."group_id"')} AND ${publicArticleSql('g')})::int AS "count"
        FROM unnest($1::uuid[]) AS "k"("group_id")`,
@@ -215,7 +219,7 @@ export class ArticleService {
    * (RELATED_WEIGHTS), best first, newest first among equals. An article with nothing in common gets an empty list.
    */
   async relatedTo(articleIds: readonly string[], first: number): Promise<Map<string, RelatedArticleMatch[]>> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "src"."id"::text AS "source_id", "match"."shared_tags", "match"."same_section", "match"."same_author", "match"."score",
               ${this.withRefsSelect}
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("id", "position")
@@ -269,7 +273,7 @@ export class ArticleService {
       parameters.push(after.rank, after.id);
       keyset = `AND ("ranked"."rank" < $3::real OR ("ranked"."rank" = $3::real AND "ranked"."id" < $4::uuid))`;
     }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.sql.rows(
       `WITH "q" AS (SELECT websearch_to_tsquery('english', $1) AS "query"),
        "ranked" AS (
          SELECT "m"."id", ts_rank_cd("m"."search_vector", "q"."query") AS "rank"
@@ -301,7 +305,7 @@ export class ArticleService {
   /** How many public articles match a search query. */
   async countSearch(query: string): Promise<number> {
     const text = ArticleService.checkSearchQuery(query);
-    const [row] = await this.dataSource.query(
+    const [row] = await this.sql.rows<{ count: number }>(
       `SELECT count(*)::int AS "count" FROM "article" "a"
        WHERE "a"."search_vector" @@ websearch_to_tsquery('english', $1) AND ${publicArticleSql('a')}`,
       [text],

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @Entity('author')
-@ObjectType({ description: 'A journalist or contributor with a byline.' })
+@ObjectType({ description: 'A journalist or contributor with a byline.', simpleResolvers: true })
 export class Author {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'author_pkey' })
   @Field(() => ID)

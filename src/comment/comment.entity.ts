@@ -16,9 +16,10 @@ registerEnumType(CommentStatus, { name: 'CommentStatus', description: 'Moderatio
 @Index('comment_article_thread_idx', ['articleId', 'createdAt', 'id'], { where: `"status" = 'APPROVED' AND "parent_id" IS NULL` })
 // Replies of a comment by status, oldest first; also serves the parent foreign key's cascade.
 @Index('comment_parent_status_idx', ['parentId', 'status', 'createdAt', 'id'])
-// Counts per article and status; also serves the article foreign key's cascade.
-@Index('comment_article_status_idx', ['articleId', 'status'])
-@ObjectType({ description: "A reader's comment or reply. Only approved comments are public." })
+// Counts per article and status, answered from the index alone (parent_id tells comments from replies); also serves
+// the article foreign key's cascade.
+@Index('comment_article_status_idx', ['articleId', 'status', 'parentId'])
+@ObjectType({ description: "A reader's comment or reply. Only approved comments are public.", simpleResolvers: true })
 export class Comment {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'comment_pkey' })
   @Field(() => ID)

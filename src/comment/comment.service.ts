@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { EntityRows, groupRows } from '../db/rows';
+import type { Sql } from '../db/sql';
 import { toPage, type Page } from '../shared/pagination';
 import { Comment, CommentStatus } from './comment.entity';
 
@@ -26,13 +27,16 @@ export interface CommentWithReplyCount {
 export class CommentService {
   private readonly rows: EntityRows<Comment>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {
     this.rows = new EntityRows(dataSource, Comment);
   }
 
   /** Approved comments by id, in no particular order. */
   async findApprovedByIds(ids: readonly string[]): Promise<Comment[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT ${this.rows.select('c')} FROM "comment" "c" WHERE "c"."id" = ANY($1::uuid[]) AND "c"."status" = $2`,
       [ids, CommentStatus.APPROVED],
     );
@@ -41,7 +45,7 @@ export class CommentService {
 
   /** Approved comment counts of each article; articles without comments are absent. */
   async countsByArticle(articleIds: readonly string[]): Promise<Map<string, ArticleCommentCounts>> {
-    const rows: { article_id: string; all: number; top_level: number }[] = await this.dataSource.query(
+    const rows: { article_id: string; all: number; top_level: number }[] = await this.sql.rows(
       `SELECT "article_id"::text AS "article_id", count(*)::int AS "all", (count(*) FILTER (WHERE "parent_id" IS NULL))::int AS "top_level"
        FROM "comment" WHERE "article_id" = ANY($1::uuid[]) AND "status" = $2
        GROUP BY "article_id"`,
@@ -52,7 +56,7 @@ export class CommentService {
 
   /** Approved reply counts of each comment; comments without replies are absent. */
   async replyCounts(commentIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { parent_id: string; count: number }[] = await this.dataSource.query(
+    const rows: { parent_id: string; count: number }[] = await this.sql.rows(
       `SELECT "parent_id"::text AS "parent_id", count(*)::int AS "count"
        FROM "comment" WHERE "parent_id" = ANY($1::uuid[]) AND "status" = $2
        GROUP BY "parent_id"`,
@@ -83,7 +87,7 @@ export class CommentService {
       parameters.push(after.createdAt, after.id);
       keyset = `AND ("c"."created_at", "c"."id") > ($4, $5::uuid)`;
     }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "k"."owner_id"::text AS "owner_id", "page".*,
               (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "page"."c_id" AND "r"."status" = $3)::int AS "reply_count"
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("owner_id", "position")

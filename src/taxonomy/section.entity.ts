@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @Entity('section')
-@ObjectType({ description: 'A desk of the newsroom, such as Politics, Culture or World. An article belongs to at most one.' })
+@ObjectType({ description: 'A desk of the newsroom, such as Politics, Culture or World. An article belongs to at most one.', simpleResolvers: true })
 export class Section {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'section_pkey' })
   @Field(() => ID)

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @Entity('tag')
-@ObjectType({ description: 'A topic label; an article carries any number of tags.' })
+@ObjectType({ description: 'A topic label; an article carries any number of tags.', simpleResolvers: true })
 export class Tag {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'tag_pkey' })
   @Field(() => ID)

@@ -1,5 +1,6 @@
 import { In, type DataSource, type Repository } from 'typeorm';
 import { EntityRows, groupRows } from '../db/rows';
+import type { Sql } from '../db/sql';
 import { toPage, type Page } from '../shared/pagination';
 import { Section } from './section.entity';
 import { Tag } from './tag.entity';
@@ -16,7 +17,10 @@ export class TaxonomyService {
   private readonly tagRepository: Repository<Tag>;
   private readonly tagRows: EntityRows<Tag>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {
     this.sectionRepository = dataSource.getRepository(Section);
     this.tagRepository = dataSource.getRepository(Tag);
     this.tagRows = new EntityRows(dataSource, Tag);
@@ -52,7 +56,7 @@ export class TaxonomyService {
 
   /** Each article's tags by name, in one statement. */
   async tagsOfArticles(articleIds: readonly string[]): Promise<Map<string, Tag[]>> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "at"."article_id"::text AS "article_id", ${this.tagRows.select('t')}
        FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
        WHERE "at"."article_id" = ANY($1::uuid[])

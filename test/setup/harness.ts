@@ -34,6 +34,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.MASTHEAD_TEST_POOL_SIZE ?? '5',
     SEED_DEMO_CONTENT: 'false',
+    // The embedded test database is one PGlite session behind every connection (see src/config.ts).
+    DATABASE_PREPARED_STATEMENTS: process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? 'false' : 'true',
     ...env,
   });
   const app = await createApp(config, { migrate: false });

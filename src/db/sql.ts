@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { SqlStatementCounter } from './sql-statement-counter';
+
+/**
+ * Read statements on the hot path (every list, loader and search) as named prepared statements on the DataSource's own
+ * pg pool. PostgreSQL then parses each statement once per connection and can reuse its plan, where TypeORM's
+ * query() would re-parse and re-plan it on every request; planning cost more than executing for most of these.
+ * Writes and transactions stay with TypeORM.
+ */
+export class Sql {
+  private readonly names = new Map<string, string>();
+  private readonly pool: Pool;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly counter: SqlStatementCounter | null,
+    /** False: plain (unnamed) statements, for poolers and the embedded database. */
+    private readonly prepare: boolean,
+  ) {
+    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+  }
+
+  /** Runs one statement; `text` must be fixed SQL with $n placeholders (values never go into the text). */
+  async rows<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values: readonly unknown[]): Promise<R[]> {
+    this.counter?.logQuery();
+    if (!this.prepare) return (await this.pool.query<R>(text, values as unknown[])).rows;
+    let name = this.names.get(text);
+    if (!name) {
+      name = `masthead_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.names.set(text, name);
+    }
+    const result = await this.pool.query<R>({ name, text, values: values as unknown[] });
+    return result.rows;
+  }
+}
