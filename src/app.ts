@@ -18,6 +18,7 @@ import { SqlStatementCounter } from './db/sql-statement-counter';
 import { createHttpApp } from './http';
 import { buildAppSchema } from './schema';
 import { createErrorFormatter } from './shared/format-error';
+import { jitExecutor } from './shared/jit-executor';
 import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
 
@@ -67,7 +68,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const services = createServices(dataSource, new Sql(dataSource, sqlStatements, config.database.preparedStatements), config);
   const httpServer = http.createServer();
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    ...(config.graphqlJit ? { gateway: jitExecutor(schema) } : { schema }),
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     includeStacktraceInErrorResponses: false,

@@ -54,6 +54,8 @@ const environmentSchema = z.object({
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
   MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(5),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
+  /** Execute operations with graphql-jit (compiled once per query) instead of graphql-js's interpreter. */
+  GRAPHQL_JIT: booleanString.default(true),
   /** Introspection for anonymous callers; defaults to off when NODE_ENV=production. */
   INTROSPECTION: booleanString.optional(),
   /** How long SIGTERM waits for in-flight requests before closing connections. */
@@ -85,6 +87,7 @@ export interface AppConfig {
     readonly maxTokens: number;
   };
   readonly introspection: boolean;
+  readonly graphqlJit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +140,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxTokens: env.MAX_QUERY_TOKENS,
     },
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
+    graphqlJit: env.GRAPHQL_JIT,
   });
 }
 

@@ -36,6 +36,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SEED_DEMO_CONTENT: 'false',
     // The embedded test database is one PGlite session behind every connection (see src/config.ts).
     DATABASE_PREPARED_STATEMENTS: process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? 'false' : 'true',
+    // GRAPHQL_JIT=false npm test runs the suite on graphql-js's executor instead.
+    GRAPHQL_JIT: process.env.GRAPHQL_JIT ?? 'true',
     ...env,
   });
   const app = await createApp(config, { migrate: false });
