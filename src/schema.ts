@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { ArticleResolver } from './article/article.resolver';
 import { AuthorResolver } from './author/author.resolver';
 import { CommentResolver } from './comment/comment.resolver';
+import { rememberingClassValidator } from './shared/validation';
 import { SectionResolver, TagResolver } from './taxonomy/taxonomy.resolver';
 
 /** The one list of resolvers. */
@@ -12,8 +13,8 @@ export const RESOLVERS = [ArticleResolver, AuthorResolver, SectionResolver, TagR
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
-    // class-validator limits on every @Args/@InputType run before a resolver does.
-    validate: { forbidUnknownValues: false },
+    // class-validator limits on every @Args/@InputType run before a resolver does (see shared/validation.ts).
+    validateFn: rememberingClassValidator(),
   });
 }
 

@@ -74,9 +74,12 @@ export class Article {
   @Field(() => String, { nullable: true, description: 'The standfirst: one or two sentences under the headline.' })
   excerpt: string | null;
 
-  /** Sanitised HTML. Exposed through ArticleResolver.body, which can also render plain text. */
+  /**
+   * Sanitised HTML. Exposed through ArticleResolver.body, which can also render plain text. Undefined on articles read
+   * as list teasers (lists leave the body out; the resolver loads it when asked).
+   */
   @Column({ type: 'text' })
-  body: string;
+  body?: string;
 
   @Column({ type: 'enum', enum: ArticleStatus, enumName: 'article_status', default: ArticleStatus.DRAFT })
   status: ArticleStatus;

@@ -9,6 +9,8 @@ import type { ArticleGroup, ArticleService, PublishedPosition, RelatedArticleMat
 /** Per-request loaders for articles. */
 export class ArticleLoaders {
   readonly byId: DataLoader<string, Article | null>;
+  /** Bodies of articles that were read as teasers (lists leave the body out). */
+  readonly body: DataLoader<string, string>;
   /** "More like this" for articles; one loader per page size. */
   readonly related: (first: number) => DataLoader<string, RelatedArticleMatch[]>;
   /** An author's, section's or tag's articles; one loader per (group, first, after). */
@@ -21,6 +23,7 @@ export class ArticleLoaders {
     private readonly taxonomy: TaxonomyLoaders,
   ) {
     this.byId = mapLoader(async (ids) => new Map((await articles.findPublicByIds(ids)).map((article) => [article.id, this.remember(article)])), null);
+    this.body = mapLoader((ids) => articles.bodiesOf(ids), '');
     this.related = loaderFamily((first: number) =>
       mapLoader(async (ids) => {
         const related = await articles.relatedTo(ids, first);
@@ -43,7 +46,7 @@ export class ArticleLoaders {
    * fixed number of statements.
    */
   remember(article: Article): Article {
-    this.byId.prime(article.id, article);
+    if (article.body !== undefined) this.byId.prime(article.id, article);
     if (article.author) this.authors.byId.prime(article.author.id, article.author);
     if (article.section) this.taxonomy.sectionById.prime(article.section.id, article.section);
     return article;

@@ -71,8 +71,9 @@ export class ArticleResolver {
   }
 
   @FieldResolver(() => String, { description: 'The body as sanitised HTML, or as plain text.' })
-  body(@Root() article: Article, @Args() { format }: BodyArgs): string {
-    return format === BodyFormat.TEXT ? htmlToPlainText(article.body) : article.body;
+  async body(@Root() article: Article, @Args() { format }: BodyArgs, @Ctx() { loaders }: RequestContext): Promise<string> {
+    const html = article.body ?? (await loaders.articles.body.load(article.id));
+    return format === BodyFormat.TEXT ? htmlToPlainText(html) : html;
   }
 
   @FieldResolver(() => Int, { description: 'Estimated minutes to read, at 230 words a minute; at least 1.' })

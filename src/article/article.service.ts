@@ -84,6 +84,14 @@ export class ArticleService {
     return `${this.articles.select('a')}, ${this.authors.select('au')}, ${this.sections.select('s')}`;
   }
 
+  /**
+   * The same for lists, without the body: a page of 20 teasers would otherwise read ~80 KB of HTML that nobody
+   * shows. A list item that is asked for its body gets it through bodiesOf().
+   */
+  private get teaserSelect(): string {
+    return `${this.articles.select('a', ['body'])}, ${this.authors.select('au')}, ${this.sections.select('s')}`;
+  }
+
   private readWithRefs(row: Record<string, unknown>): Article {
     const article = this.articles.require(row, 'a');
     article.author = this.authors.require(row, 'au');
@@ -125,7 +133,7 @@ export class ArticleService {
     }
     parameters.push(first + 1);
     const rows = await this.sql.rows(
-      `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
+      `SELECT ${this.teaserSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
        WHERE ${conditions.join(' AND ')}
        ORDER BY "a"."published_at" ${direction}, "a"."id" ${direction}
        LIMIT $${parameters.length}`,
@@ -175,7 +183,7 @@ export class ArticleService {
       keyset = `AND ("g"."published_at", "g"."id") < ($3, $4::uuid)`;
     }
     const rows: Record<string, unknown>[] = await this.sql.rows(
-      `SELECT "k"."group_id"::text AS "group_id", ${this.withRefsSelect}
+      `SELECT "k"."group_id"::text AS "group_id", ${this.teaserSelect}
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("group_id", "position")
        CROSS JOIN LATERAL (
          SELECT "g"."id" FROM "article" "g"
@@ -221,7 +229,7 @@ export class ArticleService {
   async relatedTo(articleIds: readonly string[], first: number): Promise<Map<string, RelatedArticleMatch[]>> {
     const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "src"."id"::text AS "source_id", "match"."shared_tags", "match"."same_section", "match"."same_author", "match"."score",
-              ${this.withRefsSelect}
+              ${this.teaserSelect}
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("id", "position")
        JOIN "article" "src" ON "src"."id" = "k"."id"
        CROSS JOIN LATERAL (
@@ -289,7 +297,7 @@ export class ArticleService {
        SELECT "page"."rank",
               ts_headline('english', regexp_replace("a"."body", '<[^>]*>', ' ', 'g'), "q"."query",
                 'StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "') AS "snippet",
-              ${this.withRefsSelect}
+              ${this.teaserSelect}
        FROM "page" CROSS JOIN "q"
        JOIN "article" "a" ON "a"."id" = "page"."id"
        ${ArticleService.JOIN_REFS}
@@ -300,6 +308,15 @@ export class ArticleService {
       rows.map((row) => ({ article: this.readWithRefs(row), rank: row.rank as number, snippet: String(row.snippet) })),
       first,
     );
+  }
+
+  /** The bodies of articles read as teasers; ids that are not public are absent. */
+  async bodiesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.sql.rows<{ id: string; body: string }>(
+      `SELECT "a"."id"::text AS "id", "a"."body" FROM "article" "a" WHERE "a"."id" = ANY($1::uuid[]) AND ${publicArticleSql('a')}`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.body]));
   }
 
   /** How many public articles match a search query. */

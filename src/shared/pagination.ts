@@ -132,7 +132,14 @@ export abstract class ConnectionBase<T> {
     countTotal: () => Promise<number>,
     after: string | null | undefined,
   ): C {
-    return ConnectionBase.fromEdges.call(this, page.items.map((node) => ({ cursor: cursorOf(node), node })), page.hasNextPage, countTotal, after) as C;
+    // Cursors are encoded only when read: most queries ask for pageInfo.endCursor, not for every edge's cursor.
+    const edges = page.items.map((node) => ({
+      node,
+      get cursor() {
+        return cursorOf(node);
+      },
+    }));
+    return ConnectionBase.fromEdges.call(this, edges, page.hasNextPage, countTotal, after) as C;
   }
 
   /** Fills a connection from ready-made edges, for connections whose edges carry more than cursor and node. */

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 export interface QueryLimits {
@@ -35,16 +35,25 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
  */
 export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
   const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  // Apollo reuses one DocumentNode per distinct query, and clients repeat the same variables: remember each cost.
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          let cost: number;
-          try {
-            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
-          } catch {
-            // Bad variables: execution reports them as BAD_USER_INPUT with a precise message.
-            return;
+          let known = costs.get(document);
+          if (!known) costs.set(document, (known = new Map()));
+          const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+          let cost = known.get(key);
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
+            } catch {
+              // Bad variables: execution reports them as BAD_USER_INPUT with a precise message.
+              return;
+            }
+            if (known.size >= 100) known.clear();
+            known.set(key, cost);
           }
           if (cost > maxCost) {
             throw new GraphQLError(`This query would cost ${cost}, over the limit of ${maxCost}. Ask for fewer items (smaller "first") or fewer nested lists.`, {

@@ -93,6 +93,19 @@ describe('articles', () => {
     expect(counted.body.data?.articles.totalCount).toBe(2);
   });
 
+  it('gives each listed article its full body on request, in one extra statement for the whole page', async () => {
+    for (let i = 0; i < 3; i++) await f.makeArticle({ body: `<p>Full story ${i}.</p>`, publishedAt: hoursAgo(i + 1) });
+    const query = `{ articles(first: 3) { edges { node { body text: body(format: TEXT) } } } }`;
+    const before = t.app.sqlStatements.total;
+    const response = await t.gql(query);
+    expect(t.app.sqlStatements.total - before).toBe(2);
+    expect(response.body.data?.articles.edges.map((edge: any) => edge.node)).toEqual([
+      { body: '<p>Full story 0.</p>', text: 'Full story 0.' },
+      { body: '<p>Full story 1.</p>', text: 'Full story 1.' },
+      { body: '<p>Full story 2.</p>', text: 'Full story 2.' },
+    ]);
+  });
+
   it.each([0, -1, 101, 5000])('rejects first = %p with BAD_USER_INPUT instead of clamping', async (first) => {
     await f.makeArticle();
     const response = await t.gql(ARTICLES, { first });
