@@ -21,11 +21,13 @@ export interface Services {
 }
 
 export function createServices(dataSource: DataSource, sql: Sql, config: AppConfig): Services {
+  const taxonomy = new TaxonomyService(dataSource, sql);
+  const comments = new CommentService(dataSource, sql);
   return {
-    articles: new ArticleService(dataSource, sql),
+    articles: new ArticleService(dataSource, sql, taxonomy, comments),
     authors: new AuthorService(dataSource),
-    taxonomy: new TaxonomyService(dataSource, sql),
-    comments: new CommentService(dataSource, sql),
+    taxonomy,
+    comments,
     articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
   };
 }
@@ -46,13 +48,9 @@ export interface RequestContext {
 export function createRequestContext(services: Services): RequestContext {
   const authors = new AuthorLoaders(services.authors);
   const taxonomy = new TaxonomyLoaders(services.taxonomy);
+  const comments = new CommentLoaders(services.comments);
   return {
     services,
-    loaders: {
-      authors,
-      taxonomy,
-      comments: new CommentLoaders(services.comments),
-      articles: new ArticleLoaders(services.articles, authors, taxonomy),
-    },
+    loaders: { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments) },
   };
 }

@@ -46,6 +46,8 @@ describe('batching', () => {
     const atFifty = await countStatements(FRONT_PAGE_QUERY, { first: 20, comments: 50 });
     expect(atFive).toBeLessThanOrEqual(6);
     expect(atFifty).toBe(atFive);
+    // Tags, counts and the first comments are read along with the articles (article.lookahead.ts).
+    expect(atFive).toBe(1);
   });
 
   it('returns the front page data those statements imply', async () => {
@@ -63,11 +65,33 @@ describe('batching', () => {
   it('answers the article page (author, tags, comments with replies, 5 related) in at most 8 statements', async () => {
     const statements = await countStatements(ARTICLE_PAGE_QUERY, { slug: articles[3].slug });
     expect(statements).toBeLessThanOrEqual(8);
+    // The article with its tags, counts and first comments; the replies; the related articles.
+    expect(statements).toBe(3);
     const response = await t.gql(ARTICLE_PAGE_QUERY, { slug: articles[3].slug });
     const article = response.body.data?.article;
     expect(article.relatedArticles).toHaveLength(5);
     expect(article.comments.edges).toHaveLength(8);
     expect(article.comments.edges[0].node.replies.edges).toHaveLength(1);
+  });
+
+  it('answers the same whether a relation was read along with the articles or loaded afterwards', async () => {
+    const query = `{ articles(first: 5) { edges { node { ...Teaser
+      fewer: comments(first: 4) { edges { node { id replyCount } } } } } } }
+      fragment Teaser on Article { tags { slug } commentCount comments(first: 5) { totalCount edges { node { id replyCount } } } }`;
+    const response = await t.gql(query);
+    expect(response.body.errors).toBeUndefined();
+    for (const { node } of response.body.data?.articles.edges) {
+      expect(node.comments.edges).toHaveLength(5);
+      expect(node.fewer.edges).toEqual(node.comments.edges.slice(0, 4));
+      expect(node.comments.totalCount).toBe(8);
+    }
+    const loaded = await Promise.all(
+      response.body.data?.articles.edges.map(({ node }: any) => node).map(async (node: any, index: number) => {
+        const single = await t.gql(`query ($id: ID) { article(id: $id) { tags { slug } commentCount } }`, { id: articles[index].id });
+        return single.body.data?.article;
+      }),
+    );
+    expect(response.body.data?.articles.edges.map(({ node }: any) => ({ tags: node.tags, commentCount: node.commentCount }))).toEqual(loaded);
   });
 
   it('sends no more statements for an author list when each author shows articles', async () => {

@@ -4,7 +4,8 @@ import { loaderFamily, mapLoader } from '../shared/loaders';
 import type { Page } from '../shared/pagination';
 import type { TaxonomyLoaders } from '../taxonomy/taxonomy.loader';
 import type { Article } from './article.entity';
-import type { ArticleGroup, ArticleService, PublishedPosition, RelatedArticleMatch } from './article.service';
+import type { CommentLoaders } from '../comment/comment.loader';
+import type { ArticleExtras, ArticleGroup, ArticleRead, ArticleService, PublishedPosition, RelatedArticleMatch } from './article.service';
 
 /** Per-request loaders for articles. */
 export class ArticleLoaders {
@@ -13,14 +14,15 @@ export class ArticleLoaders {
   readonly body: DataLoader<string, string>;
   /** "More like this" for articles; one loader per page size. */
   readonly related: (first: number) => DataLoader<string, RelatedArticleMatch[]>;
-  /** An author's, section's or tag's articles; one loader per (group, first, after). */
-  readonly groupPage: (group: ArticleGroup, first: number, after: PublishedPosition | null) => DataLoader<string, Page<Article>>;
+  /** An author's, section's or tag's articles; one loader per (group, first, after, extras). */
+  readonly groupPage: (group: ArticleGroup, first: number, after: PublishedPosition | null, extras: ArticleExtras) => DataLoader<string, Page<Article>>;
   readonly groupCount: (group: ArticleGroup) => DataLoader<string, number>;
 
   constructor(
     articles: ArticleService,
     private readonly authors: AuthorLoaders,
     private readonly taxonomy: TaxonomyLoaders,
+    private readonly comments: CommentLoaders,
   ) {
     this.byId = mapLoader(async (ids) => new Map((await articles.findPublicByIds(ids)).map((article) => [article.id, this.remember(article)])), null);
     this.body = mapLoader((ids) => articles.bodiesOf(ids), '');
@@ -31,10 +33,12 @@ export class ArticleLoaders {
         return related;
       }, []),
     );
-    this.groupPage = loaderFamily((group: ArticleGroup, first: number, after: PublishedPosition | null) =>
+    this.groupPage = loaderFamily((group: ArticleGroup, first: number, after: PublishedPosition | null, extras: ArticleExtras) =>
       mapLoader(async (groupIds) => {
-        const pages = await articles.pagesByGroup(group, groupIds, first, after);
-        for (const page of pages.values()) this.rememberAll(page.items);
+        const pages = new Map<string, Page<Article>>();
+        for (const [groupId, page] of await articles.pagesByGroup(group, groupIds, first, after, extras)) {
+          pages.set(groupId, { items: this.rememberReads(page.items, extras), hasNextPage: page.hasNextPage });
+        }
         return pages;
       }, { items: [], hasNextPage: false }),
     );
@@ -54,5 +58,16 @@ export class ArticleLoaders {
 
   rememberAll(articles: readonly Article[]): void {
     articles.forEach((article) => this.remember(article));
+  }
+
+  /** As remember(), also keeping the extras read along with each article; returns the articles. */
+  rememberReads(reads: readonly ArticleRead[], extras: ArticleExtras): Article[] {
+    return reads.map((read) => {
+      const { id } = this.remember(read.article);
+      if (read.tags) this.taxonomy.tagsByArticle.prime(id, read.tags);
+      if (read.commentCounts) this.comments.countsByArticle.prime(id, read.commentCounts);
+      if (read.thread && extras.threadFirst !== null) this.comments.rememberThread(id, extras.threadFirst, read.thread);
+      return read.article;
+    });
   }
 }

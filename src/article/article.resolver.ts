@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Author } from '../author/author.entity';
 import { CommentConnection, threadConnection } from '../comment/comment.connections';
 import type { RequestContext } from '../context';
@@ -9,6 +10,7 @@ import { keysetCursor, PageArgs, paginatedComplexity } from '../shared/paginatio
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { publishedCursor } from './article.connections';
+import { extrasForArticle, extrasForArticleConnection } from './article.lookahead';
 import { Article } from './article.entity';
 import { ArticleLookupArgs, ArticlesArgs, BodyArgs, RelatedArticlesArgs, SearchArticlesArgs } from './article.inputs';
 import { MATCH_END, MATCH_START, type SearchHit, type SearchPosition } from './article.service';
@@ -35,15 +37,23 @@ const SORT_ORDER = { [ArticleOrder.PUBLISHED_AT_DESC]: 'NEWEST_FIRST', [ArticleO
 @Resolver(() => Article)
 export class ArticleResolver {
   @Query(() => Article, { nullable: true, description: 'One public article by slug or id (exactly one of them); null when missing or not public.' })
-  async article(@Args() { slug, id }: ArticleLookupArgs, @Ctx() { services, loaders }: RequestContext): Promise<Article | null> {
+  async article(
+    @Args() { slug, id }: ArticleLookupArgs,
+    @Ctx() { services, loaders }: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Article | null> {
     if ((slug == null) === (id == null)) throw badInput('Give exactly one of slug or id.');
-    if (id != null) return loaders.articles.byId.load(parseId(id));
-    const article = await services.articles.findPublic({ slug: slug as string });
-    return article && loaders.articles.remember(article);
+    const extras = extrasForArticle(info);
+    const read = await services.articles.findPublic(id != null ? { id: parseId(id) } : { slug: slug as string }, extras);
+    return read && loaders.articles.rememberReads([read], extras)[0];
   }
 
   @Query(() => ArticleConnection, { description: 'Public articles, newest first unless orderBy says otherwise.', complexity: paginatedComplexity() })
-  async articles(@Args() { first, after, filter, orderBy }: ArticlesArgs, @Ctx() { services, loaders }: RequestContext): Promise<ArticleConnection> {
+  async articles(
+    @Args() { first, after, filter, orderBy }: ArticlesArgs,
+    @Ctx() { services, loaders }: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ArticleConnection> {
     const order = SORT_ORDER[orderBy];
     const cursor = publishedCursor[order];
     const criteria = {
@@ -53,9 +63,10 @@ export class ArticleResolver {
       publishedAfter: filter?.publishedAfter,
       publishedBefore: filter?.publishedBefore,
     };
-    const page = await services.articles.listPublic(criteria, order, first, cursor.decode(after));
-    loaders.articles.rememberAll(page.items);
-    return ArticleConnection.build(page, cursor.encode, () => services.articles.countPublic(criteria), after);
+    const extras = extrasForArticleConnection(info);
+    const page = await services.articles.listPublic(criteria, order, first, cursor.decode(after), extras);
+    const articles = loaders.articles.rememberReads(page.items, extras);
+    return ArticleConnection.build({ items: articles, hasNextPage: page.hasNextPage }, cursor.encode, () => services.articles.countPublic(criteria), after);
   }
 
   @Query(() => ArticleSearchConnection, { description: 'Full-text search over public articles, best match first.', complexity: paginatedComplexity() })

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { groupArticlesConnection } from '../article/article.connections';
 import { ArticleConnection } from '../article/article.types';
 import type { RequestContext } from '../context';
@@ -32,7 +33,7 @@ export class AuthorResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: "The author's public articles, newest first.", complexity: paginatedComplexity() })
-  articles(@Root() author: Author, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext): Promise<ArticleConnection> {
-    return groupArticlesConnection(loaders, 'author', author.id, page);
+  articles(@Root() author: Author, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ArticleConnection> {
+    return groupArticlesConnection(loaders, 'author', author.id, page, info);
   }
 }

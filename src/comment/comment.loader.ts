@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import { byIdLoader, loaderFamily, mapLoader } from '../shared/loaders';
 import type { Page } from '../shared/pagination';
 import type { Comment } from './comment.entity';
-import type { ArticleCommentCounts, CommentService, ThreadPosition } from './comment.service';
+import type { ArticleCommentCounts, CommentService, CommentWithReplyCount, ThreadPosition } from './comment.service';
 
 const NO_COMMENTS: ArticleCommentCounts = { all: 0, topLevel: 0 };
 
@@ -29,15 +29,22 @@ export class CommentLoaders {
   }
 
   /** Pages come with each comment's reply count: keep those so `replyCount` costs no further statement. */
-  private remember(pages: Map<string, Page<{ comment: Comment; replyCount: number }>>): Map<string, Page<Comment>> {
+  private remember(pages: Map<string, Page<CommentWithReplyCount>>): Map<string, Page<Comment>> {
     const result = new Map<string, Page<Comment>>();
-    for (const [ownerId, page] of pages) {
-      for (const { comment, replyCount } of page.items) {
-        this.byId.prime(comment.id, comment);
-        this.replyCount.prime(comment.id, replyCount);
-      }
-      result.set(ownerId, { items: page.items.map(({ comment }) => comment), hasNextPage: page.hasNextPage });
-    }
+    for (const [ownerId, page] of pages) result.set(ownerId, this.rememberPage(page));
     return result;
+  }
+
+  private rememberPage(page: Page<CommentWithReplyCount>): Page<Comment> {
+    for (const { comment, replyCount } of page.items) {
+      this.byId.prime(comment.id, comment);
+      this.replyCount.prime(comment.id, replyCount);
+    }
+    return { items: page.items.map(({ comment }) => comment), hasNextPage: page.hasNextPage };
+  }
+
+  /** Keeps a thread's first page that was read along with its article, as threadPage(first, null) would load it. */
+  rememberThread(articleId: string, first: number, page: Page<CommentWithReplyCount>): void {
+    this.threadPage(first, null).prime(articleId, this.rememberPage(page));
   }
 }

@@ -43,6 +43,43 @@ export class CommentService {
     return rows.map((row) => this.rows.require(row, 'c'));
   }
 
+  /**
+   * A select-list expression giving, as JSON, the approved comment counts of the article whose id is
+   * `articleIdSql`. Read the result with countsFromJson().
+   */
+  countsJsonSql(articleIdSql: string): string {
+    return `(SELECT json_build_object('all', count(*), 'topLevel', count(*) FILTER (WHERE "parent_id" IS NULL))
+             FROM "comment" WHERE "article_id" = ${articleIdSql} AND "status" = 'APPROVED')`;
+  }
+
+  countsFromJson(json: unknown): ArticleCommentCounts {
+    const counts = json as { all: number; topLevel: number };
+    return { all: Number(counts.all), topLevel: Number(counts.topLevel) };
+  }
+
+  /**
+   * A select-list expression giving, as a JSON array, the first page of approved top-level comments (oldest first,
+   * each with its reply count) of the article whose id is `articleIdSql`; `limitSql` must hold first + 1.
+   * Read the result with threadFromJson().
+   */
+  threadJsonSql(articleIdSql: string, limitSql: string): string {
+    return `(SELECT coalesce(json_agg("x" ORDER BY "x"."c_created_at", "x"."c_id"), '[]'::json)
+             FROM (SELECT ${this.rows.select('c')},
+                          (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "c"."id" AND "r"."status" = 'APPROVED')::int AS "reply_count"
+                   FROM "comment" "c"
+                   WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
+                   ORDER BY "c"."created_at", "c"."id"
+                   LIMIT ${limitSql}) "x")`;
+  }
+
+  threadFromJson(json: unknown, first: number): Page<CommentWithReplyCount> {
+    const rows = json as Record<string, unknown>[];
+    return toPage(
+      rows.map((row) => ({ comment: this.rows.readJson(row, 'c'), replyCount: Number(row.reply_count) })),
+      first,
+    );
+  }
+
   /** Approved comment counts of each article; articles without comments are absent. */
   async countsByArticle(articleIds: readonly string[]): Promise<Map<string, ArticleCommentCounts>> {
     const rows: { article_id: string; all: number; top_level: number }[] = await this.sql.rows(

@@ -7,7 +7,7 @@ import type { DataSource, EntityMetadata, EntityTarget } from 'typeorm';
  */
 export class EntityRows<T extends object> {
   private readonly metadata: EntityMetadata;
-  private readonly columns: { property: string; column: string }[];
+  private readonly columns: { property: string; column: string; isDate: boolean }[];
   private readonly prototype: object;
 
   constructor(dataSource: DataSource, entity: EntityTarget<T>) {
@@ -15,7 +15,11 @@ export class EntityRows<T extends object> {
     this.prototype = (this.metadata.target as { prototype: object }).prototype;
     this.columns = this.metadata.columns
       .filter((column) => column.isSelect && !column.isVirtual)
-      .map((column) => ({ property: column.propertyName, column: column.databaseName }));
+      .map((column) => ({
+        property: column.propertyName,
+        column: column.databaseName,
+        isDate: column.type === 'timestamptz' || column.type === 'timestamp' || column.type === Date,
+      }));
   }
 
   /** A select list for table alias `alias`, each column named `<alias>_<column>`; `except` leaves properties out. */
@@ -34,6 +38,18 @@ export class EntityRows<T extends object> {
     for (const { property, column } of this.columns) {
       const key = `${alias}_${column}`;
       if (key in row) entity[property] = row[key];
+    }
+    return entity as T;
+  }
+
+  /**
+   * As read(), for a row that PostgreSQL built as JSON (row_to_json of a select(alias) list): JSON carries
+   * timestamps as strings, so those become Dates again.
+   */
+  readJson(row: Record<string, unknown>, alias: string): T {
+    const entity = this.require(row, alias) as Record<string, unknown>;
+    for (const { property, isDate } of this.columns) {
+      if (isDate && typeof entity[property] === 'string') entity[property] = new Date(entity[property] as string);
     }
     return entity as T;
   }

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { groupArticlesConnection } from '../article/article.connections';
 import { ArticleConnection } from '../article/article.types';
 import type { RequestContext } from '../context';
@@ -30,8 +31,8 @@ export class SectionResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: "The section's public articles, newest first.", complexity: paginatedComplexity() })
-  articles(@Root() section: Section, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext): Promise<ArticleConnection> {
-    return groupArticlesConnection(loaders, 'section', section.id, page);
+  articles(@Root() section: Section, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ArticleConnection> {
+    return groupArticlesConnection(loaders, 'section', section.id, page, info);
   }
 }
 
@@ -49,7 +50,7 @@ export class TagResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Public articles with this tag, newest first.', complexity: paginatedComplexity() })
-  articles(@Root() tag: Tag, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext): Promise<ArticleConnection> {
-    return groupArticlesConnection(loaders, 'tag', tag.id, page);
+  articles(@Root() tag: Tag, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ArticleConnection> {
+    return groupArticlesConnection(loaders, 'tag', tag.id, page, info);
   }
 }

@@ -54,6 +54,20 @@ export class TaxonomyService {
     return this.tagRepository.count();
   }
 
+  /**
+   * A select-list expression giving, as a JSON array, the tags of the article whose id is `articleIdSql`, for
+   * statements that read articles together with their tags. Read the result with tagsFromJson().
+   */
+  tagsJsonSql(articleIdSql: string): string {
+    return `(SELECT coalesce(json_agg("x" ORDER BY "x"."t_name", "x"."t_id"), '[]'::json)
+             FROM (SELECT ${this.tagRows.select('t')} FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
+                   WHERE "at"."article_id" = ${articleIdSql}) "x")`;
+  }
+
+  tagsFromJson(json: unknown): Tag[] {
+    return (json as Record<string, unknown>[]).map((row) => this.tagRows.readJson(row, 't'));
+  }
+
   /** Each article's tags by name, in one statement. */
   async tagsOfArticles(articleIds: readonly string[]): Promise<Map<string, Tag[]>> {
     const rows: Record<string, unknown>[] = await this.sql.rows(
