@@ -9,6 +9,7 @@ export class EntityRows<T extends object> {
   private readonly metadata: EntityMetadata;
   private readonly columns: { property: string; column: string; isDate: boolean }[];
   private readonly prototype: object;
+  private readonly keysByAlias = new Map<string, { id: string; columns: { property: string; key: string }[] }>();
 
   constructor(dataSource: DataSource, entity: EntityTarget<T>) {
     this.metadata = dataSource.getMetadata(entity);
@@ -32,14 +33,25 @@ export class EntityRows<T extends object> {
 
   /** Builds an entity from a row selected with select(alias), or null when the row's id is null (an empty outer join). */
   read(row: Record<string, unknown>, alias: string): T | null {
-    if (row[`${alias}_id`] == null) return null;
+    const keys = this.keysFor(alias);
+    if (row[keys.id] == null) return null;
     // A bare instance of the entity class: TypeORM's create() does far more work than a hot read path can afford.
     const entity = Object.create(this.prototype) as Record<string, unknown>;
-    for (const { property, column } of this.columns) {
-      const key = `${alias}_${column}`;
-      if (key in row) entity[property] = row[key];
+    for (const { property, key } of keys.columns) {
+      const value = row[key];
+      if (value !== undefined) entity[property] = value;
     }
     return entity as T;
+  }
+
+  /** Row keys per alias, built once: this runs for every row of every list. */
+  private keysFor(alias: string): { id: string; columns: { property: string; key: string }[] } {
+    let keys = this.keysByAlias.get(alias);
+    if (!keys) {
+      keys = { id: `${alias}_id`, columns: this.columns.map(({ property, column }) => ({ property, key: `${alias}_${column}` })) };
+      this.keysByAlias.set(alias, keys);
+    }
+    return keys;
   }
 
   /**
