@@ -306,26 +306,29 @@ export class ArticleService {
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("id", "position")
        JOIN "article" "src" ON "src"."id" = "k"."id"
        CROSS JOIN LATERAL (
-         SELECT "scored".*
+         -- Candidates come from three index lookups (shared tags, same section, same author), never a scan of
+         -- every article; only they are scored.
+         SELECT "c"."id", "c"."published_at", "cand"."shared_tags", "cand"."same_section", "cand"."same_author",
+                ("cand"."shared_tags" * ${RELATED_WEIGHTS.tag}
+                  + CASE WHEN "cand"."same_section" THEN ${RELATED_WEIGHTS.section} ELSE 0 END
+                  + CASE WHEN "cand"."same_author" THEN ${RELATED_WEIGHTS.author} ELSE 0 END)::int AS "score"
          FROM (
-           SELECT "c"."id", "c"."published_at",
-                  coalesce("tags"."shared", 0)::int AS "shared_tags",
-                  ("c"."section_id" IS NOT NULL AND "c"."section_id" = "src"."section_id") AS "same_section",
-                  ("c"."author_id" = "src"."author_id") AS "same_author",
-                  (coalesce("tags"."shared", 0) * ${RELATED_WEIGHTS.tag}
-                    + CASE WHEN "c"."section_id" = "src"."section_id" THEN ${RELATED_WEIGHTS.section} ELSE 0 END
-                    + CASE WHEN "c"."author_id" = "src"."author_id" THEN ${RELATED_WEIGHTS.author} ELSE 0 END)::int AS "score"
-           FROM "article" "c"
-           LEFT JOIN (
-             SELECT "other"."article_id", count(*) AS "shared"
+           SELECT "hit"."id", sum("hit"."tag")::int AS "shared_tags", bool_or("hit"."section") AS "same_section", bool_or("hit"."author") AS "same_author"
+           FROM (
+             SELECT "other"."article_id" AS "id", 1 AS "tag", false AS "section", false AS "author"
              FROM "article_tag" "mine" JOIN "article_tag" "other" ON "other"."tag_id" = "mine"."tag_id"
              WHERE "mine"."article_id" = "src"."id"
-             GROUP BY "other"."article_id"
-           ) "tags" ON "tags"."article_id" = "c"."id"
-           WHERE "c"."id" <> "src"."id" AND ${publicArticleSql('c')}
-             AND ("tags"."shared" IS NOT NULL OR "c"."section_id" = "src"."section_id" OR "c"."author_id" = "src"."author_id")
-         ) "scored"
-         ORDER BY "scored"."score" DESC, "scored"."published_at" DESC, "scored"."id" DESC
+             UNION ALL
+             SELECT "s"."id", 0, true, false FROM "article" "s" WHERE "s"."section_id" = "src"."section_id" AND ${publicArticleSql('s')}
+             UNION ALL
+             SELECT "w"."id", 0, false, true FROM "article" "w" WHERE "w"."author_id" = "src"."author_id" AND ${publicArticleSql('w')}
+           ) "hit"
+           WHERE "hit"."id" <> "src"."id"
+           GROUP BY "hit"."id"
+         ) "cand"
+         JOIN "article" "c" ON "c"."id" = "cand"."id"
+         WHERE ${publicArticleSql('c')}
+         ORDER BY "score" DESC, "c"."published_at" DESC, "c"."id" DESC
          LIMIT $2
        ) "match"
        JOIN "article" "a" ON "a"."id" = "match"."id"
