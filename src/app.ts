@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -81,7 +81,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       queryCostPlugin(schema, config.queryLimits.maxCost),
-      ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // Development: Apollo Sandbox on GET /graphql (it loads from Apollo's CDN, so it needs internet).
+      config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       // Cache hints would wrap every field resolver in instrumentation; nothing reads them yet.
       ApolloServerPluginCacheControlDisabled(),
     ],

@@ -80,18 +80,18 @@ describe('batching', () => {
       fragment Teaser on Article { tags { slug } commentCount comments(first: 5) { totalCount edges { node { id replyCount } } } }`;
     const response = await t.gql(query);
     expect(response.body.errors).toBeUndefined();
-    for (const { node } of response.body.data?.articles.edges) {
+    const edges = response.body.data?.articles.edges ?? [];
+    expect(edges).toHaveLength(5);
+    for (const { node } of edges) {
       expect(node.comments.edges).toHaveLength(5);
       expect(node.fewer.edges).toEqual(node.comments.edges.slice(0, 4));
       expect(node.comments.totalCount).toBe(8);
     }
+    // The same relations for each article on its own, through article(id:), give the same answers.
     const loaded = await Promise.all(
-      response.body.data?.articles.edges.map(({ node }: any) => node).map(async (node: any, index: number) => {
-        const single = await t.gql(`query ($id: ID) { article(id: $id) { tags { slug } commentCount } }`, { id: articles[index].id });
-        return single.body.data?.article;
-      }),
+      articles.slice(0, 5).map(async ({ id }) => (await t.gql(`query ($id: ID) { article(id: $id) { tags { slug } commentCount } }`, { id })).body.data?.article),
     );
-    expect(response.body.data?.articles.edges.map(({ node }: any) => ({ tags: node.tags, commentCount: node.commentCount }))).toEqual(loaded);
+    expect(edges.map(({ node }: any) => ({ tags: node.tags, commentCount: node.commentCount }))).toEqual(loaded);
   });
 
   it('sends no more statements for an author list when each author shows articles', async () => {
