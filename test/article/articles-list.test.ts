@@ -1,17 +1,8 @@
 import { ArticleStatus } from '../../src/article/article.entity';
 import { encodeCursor } from '../../src/shared/pagination';
-import { factories } from '../setup/factories';
-import { errorCodes, startTestApp, type TestApp } from '../setup/harness';
+import { errorCodes, useTestApp } from '../setup/harness';
 
-let t: TestApp;
-let f: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  f = factories(t.app.dataSource);
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const { t, f } = useTestApp();
 
 const ARTICLES = `query ($first: Int, $after: String, $filter: ArticleFilter, $orderBy: ArticleOrder) {
   articles(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {

@@ -1,16 +1,7 @@
 import { ArticleStatus } from '../../src/article/article.entity';
-import { factories } from '../setup/factories';
-import { errorCodes, startTestApp, type TestApp } from '../setup/harness';
+import { errorCodes, useTestApp } from '../setup/harness';
 
-let t: TestApp;
-let f: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  f = factories(t.app.dataSource);
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const { t, f } = useTestApp();
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 

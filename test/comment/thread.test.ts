@@ -1,16 +1,7 @@
 import { CommentStatus } from '../../src/comment/comment.entity';
-import { factories } from '../setup/factories';
-import { errorCodes, startTestApp, type TestApp } from '../setup/harness';
+import { errorCodes, useTestApp } from '../setup/harness';
 
-let t: TestApp;
-let f: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  f = factories(t.app.dataSource);
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const { t, f } = useTestApp();
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 

@@ -68,3 +68,5 @@ export function factories(dataSource: DataSource) {
 
   return { makeAuthor, makeSection, makeTag, makeArticle, makeComment };
 }
+
+export type Factories = ReturnType<typeof factories>;

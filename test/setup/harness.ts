@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { factories, type Factories } from './factories';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -64,4 +65,42 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 /** The error codes of a response, for compact assertions. */
 export function errorCodes(response: GraphQLResponse): string[] {
   return (response.body.errors ?? []).map((error) => String(error.extensions?.code));
+}
+
+/**
+ * The usual suite: one app for the file (started before all tests, closed after), emptied before each test, with
+ * factories on its database. Returns handles that are ready once the tests run.
+ */
+export function useTestApp(env: Record<string, string> = {}): { t: TestApp; f: Factories } {
+  let current: TestApp | undefined;
+  let currentFactories: Factories | undefined;
+  const app = (): TestApp => {
+    if (!current) throw new Error('the test app is used before beforeAll started it');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startTestApp(env);
+    currentFactories = factories(current.app.dataSource);
+  });
+  afterAll(() => current?.close());
+  beforeEach(() => app().reset());
+  const t: TestApp = {
+    get app() {
+      return app().app;
+    },
+    get url() {
+      return app().url;
+    },
+    gql: (query, variables, headers) => app().gql(query, variables, headers),
+    request: (path, init) => app().request(path, init),
+    reset: () => app().reset(),
+    close: () => app().close(),
+  };
+  const f = new Proxy({} as Factories, {
+    get: (_target, name: keyof Factories) => {
+      if (!currentFactories) throw new Error('factories are used before beforeAll started the test app');
+      return currentFactories[name];
+    },
+  });
+  return { t, f };
 }

@@ -1,16 +1,7 @@
 import { ArticleStatus } from '../../src/article/article.entity';
-import { factories } from '../setup/factories';
-import { startTestApp, type TestApp } from '../setup/harness';
+import { useTestApp } from '../setup/harness';
 
-let t: TestApp;
-let f: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  f = factories(t.app.dataSource);
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const { t, f } = useTestApp();
 
 describe('sections and tags', () => {
   it('lists sections by name, each with its public articles', async () => {
