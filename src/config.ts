@@ -62,6 +62,9 @@ const environmentSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
+/** The name of every variable Masthead reads (.env.example lists each; a test checks). */
+export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
+
 export type DatabaseConfig =
   | { kind: 'server'; url: string; poolSize: number; statementTimeoutMs: number; preparedStatements: boolean }
   | { kind: 'embedded'; dataDir: string; statementTimeoutMs: number; preparedStatements: false };

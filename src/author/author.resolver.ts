@@ -3,19 +3,13 @@ import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type
 import { groupArticlesConnection } from '../article/article.connections';
 import { ArticleConnection } from '../article/article.types';
 import type { RequestContext } from '../context';
-import { connectionOf, keysetCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
+import { connectionOf, nameCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
 import { Author } from './author.entity';
-import type { AuthorPosition } from './author.service';
 
 export const AuthorConnection = connectionOf('Author', Author);
 export type AuthorConnection = InstanceType<typeof AuthorConnection>;
 
-const authorCursor = keysetCursor<Author, AuthorPosition>(
-  'authors',
-  ['string', 'uuid'],
-  (author) => [author.name, author.id],
-  ([name, id]) => ({ name: name as string, id: id as string }),
-);
+const authorCursor = nameCursor<Author>('authors');
 
 @Resolver(() => Author)
 export class AuthorResolver {

@@ -1,12 +1,7 @@
 import { In, type DataSource, type Repository } from 'typeorm';
-import { toPage, type Page } from '../shared/pagination';
+import { pageByName, type NamePosition } from '../db/rows';
+import type { Page } from '../shared/pagination';
 import { Author } from './author.entity';
-
-/** Position in the author list, which is sorted by name with id as tie-breaker. */
-export interface AuthorPosition {
-  name: string;
-  id: string;
-}
 
 export class AuthorService {
   private readonly repository: Repository<Author>;
@@ -25,10 +20,8 @@ export class AuthorService {
   }
 
   /** One page of authors in name order. */
-  async list(first: number, after: AuthorPosition | null): Promise<Page<Author>> {
-    const query = this.repository.createQueryBuilder('author').orderBy('author.name', 'ASC').addOrderBy('author.id', 'ASC').limit(first + 1);
-    if (after) query.where('(author.name, author.id) > (:name, :id)', { name: after.name, id: after.id });
-    return toPage(await query.getMany(), first);
+  list(first: number, after: NamePosition | null): Promise<Page<Author>> {
+    return pageByName(this.repository, first, after);
   }
 
   count(): Promise<number> {

@@ -1,4 +1,5 @@
-import type { DataSource, EntityMetadata, EntityTarget } from 'typeorm';
+import type { DataSource, EntityMetadata, EntityTarget, Repository } from 'typeorm';
+import { toPage, type Page } from '../shared/pagination';
 
 /**
  * Maps between an entity and hand-written SQL. Batched reads (top-N per group with LATERAL, ranked search) are
@@ -84,4 +85,17 @@ export function groupRows<R extends Record<string, unknown>, V>(rows: R[], keyCo
     group.push(toValue(row));
   }
   return groups;
+}
+
+/** Position in a list sorted by name, with id as tie-breaker (authors, tags). */
+export interface NamePosition {
+  name: string;
+  id: string;
+}
+
+/** One page of a repository's rows in name order, after `after`. */
+export async function pageByName<T extends NamePosition>(repository: Repository<T>, first: number, after: NamePosition | null): Promise<Page<T>> {
+  const query = repository.createQueryBuilder('row').orderBy('row.name', 'ASC').addOrderBy('row.id', 'ASC').limit(first + 1);
+  if (after) query.where('(row.name, row.id) > (:name, :id)', { name: after.name, id: after.id });
+  return toPage(await query.getMany(), first);
 }

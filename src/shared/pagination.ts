@@ -92,6 +92,16 @@ export function keysetCursor<T, P>(
   };
 }
 
+/** The cursor of a list sorted by name with id as tie-breaker (authors, tags). */
+export function nameCursor<T extends { name: string; id: string }>(kind: string) {
+  return keysetCursor<T, { name: string; id: string }>(
+    kind,
+    ['string', 'uuid'],
+    (item) => [item.name, item.id],
+    ([name, id]) => ({ name: name as string, id: id as string }),
+  );
+}
+
 /** A page as services return it: the items, and whether more follow. */
 export interface Page<T> {
   items: T[];

@@ -3,20 +3,14 @@ import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type
 import { groupArticlesConnection } from '../article/article.connections';
 import { ArticleConnection } from '../article/article.types';
 import type { RequestContext } from '../context';
-import { connectionOf, keysetCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
+import { connectionOf, nameCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
 import { Section } from './section.entity';
 import { Tag } from './tag.entity';
-import type { TagPosition } from './taxonomy.service';
 
 export const TagConnection = connectionOf('Tag', Tag);
 export type TagConnection = InstanceType<typeof TagConnection>;
 
-const tagCursor = keysetCursor<Tag, TagPosition>(
-  'tags',
-  ['string', 'uuid'],
-  (tag) => [tag.name, tag.id],
-  ([name, id]) => ({ name: name as string, id: id as string }),
-);
+const tagCursor = nameCursor<Tag>('tags');
 
 @Resolver(() => Section)
 export class SectionResolver {

@@ -1,15 +1,9 @@
 import { In, type DataSource, type Repository } from 'typeorm';
-import { EntityRows, groupRows } from '../db/rows';
+import { EntityRows, groupRows, pageByName, type NamePosition } from '../db/rows';
 import type { Sql } from '../db/sql';
-import { toPage, type Page } from '../shared/pagination';
+import type { Page } from '../shared/pagination';
 import { Section } from './section.entity';
 import { Tag } from './tag.entity';
-
-/** Position in the tag list, which is sorted by name with id as tie-breaker. */
-export interface TagPosition {
-  name: string;
-  id: string;
-}
 
 /** Sections and tags: the two ways a newsroom files its articles. */
 export class TaxonomyService {
@@ -44,10 +38,8 @@ export class TaxonomyService {
   }
 
   /** One page of tags in name order. */
-  async listTags(first: number, after: TagPosition | null): Promise<Page<Tag>> {
-    const query = this.tagRepository.createQueryBuilder('tag').orderBy('tag.name', 'ASC').addOrderBy('tag.id', 'ASC').limit(first + 1);
-    if (after) query.where('(tag.name, tag.id) > (:name, :id)', { name: after.name, id: after.id });
-    return toPage(await query.getMany(), first);
+  listTags(first: number, after: NamePosition | null): Promise<Page<Tag>> {
+    return pageByName(this.tagRepository, first, after);
   }
 
   countTags(): Promise<number> {
