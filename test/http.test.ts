@@ -95,6 +95,13 @@ describe('query limits', () => {
     expect(t.app.sqlStatements.total).toBe(before);
   });
 
+  it('costs work the fields do not show: bodies as text, search highlights', async () => {
+    const texts = Array.from({ length: 12 }, (_, i) => `t${i}: body(format: TEXT)`).join(' ');
+    expect(errorCodes(await t.gql(`{ articles(first: 100) { edges { node { ${texts} } } } }`))).toEqual(['QUERY_TOO_COSTLY']);
+    const searches = Array.from({ length: 25 }, (_, i) => `s${i}: searchArticles(query: "summit", first: 100) { edges { highlight } }`).join(' ');
+    expect(errorCodes(await t.gql(`{ ${searches} }`))).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
   it('counts variables into the cost', async () => {
     const query = `query ($n: Int) { articles(first: $n) { edges { node { comments(first: $n) { edges { node { replies(first: $n) { edges { node { body } } } } } } } } } }`;
     expect((await t.gql(query, { n: 5 })).status).toBe(200);

@@ -28,8 +28,7 @@ registerEnumType(ArticleStatus, {
   description: 'Where an article is in its life. The public sees PUBLISHED ones, and SCHEDULED ones once publishedAt has passed.',
 });
 
-/** Columns and index predicates that say "this article can be public" (status only; the date test is added in SQL). */
-export const PUBLIC_STATUSES = [ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED] as const;
+/** Predicate of the partial indexes behind public lists: the statuses that can be public (see publicArticleSql). */
 const PUBLIC_STATUS_PREDICATE = `"status" IN ('PUBLISHED', 'SCHEDULED')`;
 
 /**

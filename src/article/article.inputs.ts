@@ -51,6 +51,7 @@ export class ArticleLookupArgs {
 @ArgsType()
 export class SearchArticlesArgs extends PageArgs {
   @Field(() => String, { description: `Web-search syntax: words, "a phrase", or, -exclude. At most ${MAX_SEARCH_QUERY_LENGTH} characters.` })
+  @MaxLength(MAX_SEARCH_QUERY_LENGTH, { message: `query must be at most ${MAX_SEARCH_QUERY_LENGTH} characters` })
   query: string;
 }
 

@@ -56,10 +56,6 @@ export class ArticleLoaders {
     return article;
   }
 
-  rememberAll(articles: readonly Article[]): void {
-    articles.forEach((article) => this.remember(article));
-  }
-
   /** As remember(), also keeping the extras read along with each article; returns the articles. */
   rememberReads(reads: readonly ArticleRead[], extras: ArticleExtras): Article[] {
     return reads.map((read) => {

@@ -6,7 +6,7 @@ import type { RequestContext } from '../context';
 import { badInput } from '../shared/errors';
 import { highlightMatches, htmlToPlainText, readingTimeMinutes } from '../shared/html';
 import { parseId } from '../shared/ids';
-import { keysetCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
+import { DEFAULT_PAGE_SIZE, keysetCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { publishedCursor } from './article.connections';
@@ -31,6 +31,10 @@ const searchCursor = keysetCursor<SearchHit, SearchPosition>(
   (hit) => [hit.rank, hit.article.id],
   ([rank, id]) => ({ rank: rank as number, id: id as string }),
 );
+
+/** Extra query cost of converting a body to text, and of ranking and highlighting a search hit. */
+const TEXT_BODY_COST = 20;
+const SEARCH_HIT_COST = 10;
 
 const SORT_ORDER = { [ArticleOrder.PUBLISHED_AT_DESC]: 'NEWEST_FIRST', [ArticleOrder.PUBLISHED_AT_ASC]: 'OLDEST_FIRST' } as const;
 
@@ -69,7 +73,11 @@ export class ArticleResolver {
     return ArticleConnection.build({ items: articles, hasNextPage: page.hasNextPage }, cursor.encode, () => services.articles.countPublic(criteria), after);
   }
 
-  @Query(() => ArticleSearchConnection, { description: 'Full-text search over public articles, best match first.', complexity: paginatedComplexity() })
+  @Query(() => ArticleSearchConnection, {
+    description: 'Full-text search over public articles, best match first.',
+    // Ranking every match and cutting a highlight from each hit's body is work the fields do not show.
+    complexity: paginatedComplexity(DEFAULT_PAGE_SIZE, SEARCH_HIT_COST),
+  })
   async searchArticles(@Args() { query, first, after }: SearchArticlesArgs, @Ctx() { services, loaders }: RequestContext): Promise<ArticleSearchConnection> {
     const page = await services.articles.search(query, first, searchCursor.decode(after));
     const edges = page.items.map((hit) => ({
@@ -81,10 +89,13 @@ export class ArticleResolver {
     return ArticleSearchConnection.fromEdges(edges, page.hasNextPage, () => services.articles.countSearch(query), after);
   }
 
-  @FieldResolver(() => String, { description: 'The body as sanitised HTML, or as plain text.' })
+  @FieldResolver(() => String, {
+    description: 'The body as sanitised HTML, or as plain text.',
+    complexity: ({ args }) => (args.format === BodyFormat.TEXT ? TEXT_BODY_COST : 1),
+  })
   async body(@Root() article: Article, @Args() { format }: BodyArgs, @Ctx() { loaders }: RequestContext): Promise<string> {
     const html = article.body ?? (await loaders.articles.body.load(article.id));
-    return format === BodyFormat.TEXT ? htmlToPlainText(html) : html;
+    return format === BodyFormat.TEXT ? htmlToPlainText(article, html) : html;
   }
 
   @FieldResolver(() => Int, { description: 'Estimated minutes to read, at 230 words a minute; at least 1.' })

@@ -12,7 +12,7 @@ import { Article } from './article.entity';
 
 /** The one definition of "the public may see this article": published, or scheduled and due. */
 export function publicArticleSql(alias: string): string {
-  return `"${alias}"."status" IN ('PUBLISHED', 'SCHEDULED') AND "${alias}"."published_at" <= now()`;
+  return `("${alias}"."status" = 'PUBLISHED' OR ("${alias}"."status" = 'SCHEDULED' AND "${alias}"."published_at" <= now()))`;
 }
 
 export interface ArticleFilter {

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { EntityRows, groupRows } from '../db/rows';
 import type { Sql } from '../db/sql';
 import { toPage, type Page } from '../shared/pagination';
-import { Comment, CommentStatus } from './comment.entity';
+import { Comment } from './comment.entity';
 
 /** Position in a thread, which runs oldest first with id as tie-breaker. */
 export interface ThreadPosition {
@@ -23,22 +23,40 @@ export interface CommentWithReplyCount {
   replyCount: number;
 }
 
-/** Reads of approved comments: the public thread under an article. */
+/**
+ * Counts visible comments of the articles matching `articleCondition` (on alias "v"): approved, and either
+ * top-level or replying to an approved comment, so a reply under a comment that moderation took down is not counted.
+ */
+function visibleCountsSql(articleCondition: string): string {
+  return `SELECT "v"."article_id", count(*) AS "all", count(*) FILTER (WHERE "v"."parent_id" IS NULL) AS "top_level"
+          FROM "comment" "v" LEFT JOIN "comment" "vp" ON "vp"."id" = "v"."parent_id"
+          WHERE ${articleCondition} AND "v"."status" = 'APPROVED' AND ("v"."parent_id" IS NULL OR "vp"."status" = 'APPROVED')
+          GROUP BY "v"."article_id"`;
+}
+
+/**
+ * Reads of the public thread under an article. Statuses are written into the SQL, not passed as parameters, so the
+ * planner can use the partial indexes built for approved comments. Private columns (the commenter's address) are
+ * never read here.
+ */
 export class CommentService {
   private readonly rows: EntityRows<Comment>;
+  /** Comment columns fit for the public thread. */
+  private readonly publicColumns: string;
 
   constructor(
     dataSource: DataSource,
     private readonly sql: Sql,
   ) {
     this.rows = new EntityRows(dataSource, Comment);
+    this.publicColumns = this.rows.select('c', ['authorEmail']);
   }
 
   /** Approved comments by id, in no particular order. */
   async findApprovedByIds(ids: readonly string[]): Promise<Comment[]> {
     const rows: Record<string, unknown>[] = await this.sql.rows(
-      `SELECT ${this.rows.select('c')} FROM "comment" "c" WHERE "c"."id" = ANY($1::uuid[]) AND "c"."status" = $2`,
-      [ids, CommentStatus.APPROVED],
+      `SELECT ${this.publicColumns} FROM "comment" "c" WHERE "c"."id" = ANY($1::uuid[]) AND "c"."status" = 'APPROVED'`,
+      [ids],
     );
     return rows.map((row) => this.rows.require(row, 'c'));
   }
@@ -48,8 +66,8 @@ export class CommentService {
    * `articleIdSql`. Read the result with countsFromJson().
    */
   countsJsonSql(articleIdSql: string): string {
-    return `(SELECT json_build_object('all', count(*), 'topLevel', count(*) FILTER (WHERE "parent_id" IS NULL))
-             FROM "comment" WHERE "article_id" = ${articleIdSql} AND "status" = 'APPROVED')`;
+    return `(SELECT json_build_object('all', coalesce(sum("counts"."all"), 0), 'topLevel', coalesce(sum("counts"."top_level"), 0))
+             FROM (${visibleCountsSql(`"v"."article_id" = ${articleIdSql}`)}) "counts")`;
   }
 
   countsFromJson(json: unknown): ArticleCommentCounts {
@@ -64,7 +82,7 @@ export class CommentService {
    */
   threadJsonSql(articleIdSql: string, limitSql: string): string {
     return `(SELECT coalesce(json_agg("x" ORDER BY "x"."c_created_at", "x"."c_id"), '[]'::json)
-             FROM (SELECT ${this.rows.select('c')},
+             FROM (SELECT ${this.publicColumns},
                           (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "c"."id" AND "r"."status" = 'APPROVED')::int AS "reply_count"
                    FROM "comment" "c"
                    WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
@@ -80,13 +98,12 @@ export class CommentService {
     );
   }
 
-  /** Approved comment counts of each article; articles without comments are absent. */
+  /** Visible comment counts of each article; articles without comments are absent. */
   async countsByArticle(articleIds: readonly string[]): Promise<Map<string, ArticleCommentCounts>> {
-    const rows: { article_id: string; all: number; top_level: number }[] = await this.sql.rows(
-      `SELECT "article_id"::text AS "article_id", count(*)::int AS "all", (count(*) FILTER (WHERE "parent_id" IS NULL))::int AS "top_level"
-       FROM "comment" WHERE "article_id" = ANY($1::uuid[]) AND "status" = $2
-       GROUP BY "article_id"`,
-      [articleIds, CommentStatus.APPROVED],
+    const rows = await this.sql.rows<{ article_id: string; all: number; top_level: number }>(
+      `SELECT "article_id"::text AS "article_id", "all"::int AS "all", "top_level"::int AS "top_level"
+       FROM (${visibleCountsSql('"v"."article_id" = ANY($1::uuid[])')}) "counts"`,
+      [articleIds],
     );
     return new Map(rows.map((row) => [row.article_id, { all: row.all, topLevel: row.top_level }]));
   }
@@ -95,9 +112,9 @@ export class CommentService {
   async replyCounts(commentIds: readonly string[]): Promise<Map<string, number>> {
     const rows: { parent_id: string; count: number }[] = await this.sql.rows(
       `SELECT "parent_id"::text AS "parent_id", count(*)::int AS "count"
-       FROM "comment" WHERE "parent_id" = ANY($1::uuid[]) AND "status" = $2
+       FROM "comment" WHERE "parent_id" = ANY($1::uuid[]) AND "status" = 'APPROVED'
        GROUP BY "parent_id"`,
-      [commentIds, CommentStatus.APPROVED],
+      [commentIds],
     );
     return new Map(rows.map((row) => [row.parent_id, row.count]));
   }
@@ -118,19 +135,19 @@ export class CommentService {
     first: number,
     after: ThreadPosition | null,
   ): Promise<Map<string, Page<CommentWithReplyCount>>> {
-    const parameters: unknown[] = [ownerIds, first + 1, CommentStatus.APPROVED];
+    const parameters: unknown[] = [ownerIds, first + 1];
     let keyset = '';
     if (after) {
       parameters.push(after.createdAt, after.id);
-      keyset = `AND ("c"."created_at", "c"."id") > ($4, $5::uuid)`;
+      keyset = `AND ("c"."created_at", "c"."id") > ($3, $4::uuid)`;
     }
     const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "k"."owner_id"::text AS "owner_id", "page".*,
-              (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "page"."c_id" AND "r"."status" = $3)::int AS "reply_count"
+              (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "page"."c_id" AND "r"."status" = 'APPROVED')::int AS "reply_count"
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("owner_id", "position")
        CROSS JOIN LATERAL (
-         SELECT ${this.rows.select('c')} FROM "comment" "c"
-         WHERE ${ownerCondition} AND "c"."status" = $3 ${keyset}
+         SELECT ${this.publicColumns} FROM "comment" "c"
+         WHERE ${ownerCondition} AND "c"."status" = 'APPROVED' ${keyset}
          ORDER BY "c"."created_at", "c"."id"
          LIMIT $2
        ) "page"

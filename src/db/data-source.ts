@@ -18,7 +18,7 @@ export interface DataSourceOptions {
 }
 
 /** Statements slower than this reach the log as warnings. */
-const SLOW_STATEMENT_MS = 500;
+export const SLOW_STATEMENT_MS = 500;
 
 /**
  * The one way Masthead builds a TypeORM DataSource, for a PostgreSQL server or the embedded one (which speaks the same

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { SLOW_STATEMENT_MS } from './data-source';
 import type { SqlStatementCounter } from './sql-statement-counter';
 
 /**
@@ -26,13 +27,26 @@ export class Sql {
   /** Runs one statement; `text` must be fixed SQL with $n placeholders (values never go into the text). */
   async rows<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values: readonly unknown[]): Promise<R[]> {
     this.counter?.logQuery();
-    if (!this.prepare) return (await this.pool.query<R>(text, values as unknown[])).rows;
+    const startedAt = performance.now();
+    try {
+      const result = this.prepare
+        ? await this.pool.query<R>({ name: this.nameOf(text), text, values: values as unknown[] })
+        : await this.pool.query<R>(text, values as unknown[]);
+      const elapsed = performance.now() - startedAt;
+      if (elapsed > SLOW_STATEMENT_MS) this.counter?.logQuerySlow(Math.round(elapsed), text);
+      return result.rows;
+    } catch (error) {
+      this.counter?.logQueryError(error as Error, text, values as unknown[]);
+      throw error;
+    }
+  }
+
+  private nameOf(text: string): string {
     let name = this.names.get(text);
     if (!name) {
       name = `masthead_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
       this.names.set(text, name);
     }
-    const result = await this.pool.query<R>({ name, text, values: values as unknown[] });
-    return result.rows;
+    return name;
   }
 }

@@ -35,7 +35,8 @@ export function createErrorFormatter(log: Logger) {
         message: fields.map((field) => field.message).join('; ') || 'Invalid arguments.',
         locations,
         path,
-        extensions: { code: 'BAD_USER_INPUT', fields },
+        // `field` names the first offending field, as for errors raised by services; `fields` lists them all.
+        extensions: { code: 'BAD_USER_INPUT', field: fields[0]?.field, fields },
       };
     }
     const code = formatted.extensions?.code;

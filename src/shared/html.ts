@@ -16,9 +16,19 @@ const toPlainText = compile({
   ],
 });
 
-/** Plain text of an HTML body: paragraphs kept as blank lines, links as their text, images dropped. */
-export function htmlToPlainText(html: string): string {
-  return toPlainText(html).trim();
+const plainTextOf = new WeakMap<object, string>();
+
+/**
+ * Plain text of an HTML body: paragraphs kept as blank lines, links as their text, images dropped. Kept per owner
+ * (the article object of this request), so aliases asking for it twice convert once.
+ */
+export function htmlToPlainText(owner: object, html: string): string {
+  let text = plainTextOf.get(owner);
+  if (text === undefined) {
+    text = toPlainText(html).trim();
+    plainTextOf.set(owner, text);
+  }
+  return text;
 }
 
 export function readingTimeMinutes(wordCount: number): number {

@@ -2,6 +2,7 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { Max, MaxLength, Min } from 'class-validator';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { badInput } from './errors';
+import { isUuid } from './ids';
 
 /**
  * Relay-style forward pagination shared by every list: `first` 1..100 (never silently clamped) and an opaque `after`.
@@ -38,6 +39,17 @@ export class PageInfo {
   endCursor: string | null;
 }
 
+/** Numbers in cursors (search ranks) are small; anything larger would overflow PostgreSQL's real. */
+const MAX_CURSOR_NUMBER = 1e30;
+
+/** A date PostgreSQL can compare with: years 1 to 9999 (JavaScript accepts far more). */
+function isStorableDate(value: string): boolean {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return false;
+  const year = new Date(time).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}
+
 /** A keyset position: the sort values of the last item seen, ending with its id. */
 export type Keyset = readonly (string | number)[];
 
@@ -64,11 +76,9 @@ export function decodeCursor(cursor: string, kind: string, types: readonly Curso
     const value: unknown = values[index];
     const ok =
       type === 'number'
-        ? typeof value === 'number' && Number.isFinite(value)
+        ? typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < MAX_CURSOR_NUMBER
         : typeof value === 'string' &&
-          (type === 'string' ||
-            (type === 'date' && !Number.isNaN(Date.parse(value))) ||
-            (type === 'uuid' && /^[0-9a-f-]{36}$/i.test(value)));
+          (type === 'string' || (type === 'date' && isStorableDate(value)) || (type === 'uuid' && isUuid(value)));
     if (!ok) throw invalid();
   });
   return values as Keyset;
@@ -179,11 +189,11 @@ export abstract class ConnectionBase<T> {
  * 1..100 is costed as the nearest bound, so argument validation (which runs later) reports it as BAD_USER_INPUT.
  */
 export const paginatedComplexity =
-  (defaultSize: number = DEFAULT_PAGE_SIZE): ComplexityEstimator =>
+  (defaultSize: number = DEFAULT_PAGE_SIZE, costPerItem = 0): ComplexityEstimator =>
   ({ args, childComplexity }) => {
     const requested = Number(args.first ?? defaultSize);
     const items = Number.isFinite(requested) ? Math.min(MAX_PAGE_SIZE, Math.max(1, requested)) : defaultSize;
-    return 1 + items * Math.max(1, childComplexity);
+    return 1 + items * (Math.max(1, childComplexity) + costPerItem);
   };
 
 /** Declares `<Name>Edge` and `<Name>Connection` GraphQL types for a node type. */

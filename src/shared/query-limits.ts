@@ -2,8 +2,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { sha256Hex } from './crypto';
+
+/** Remembered query costs, oldest forgotten first. */
+const MAX_REMEMBERED_COSTS = 10_000;
 
 export interface QueryLimits {
   maxDepth: number;
@@ -35,16 +39,15 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
  */
 export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
   const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
-  // Apollo reuses one DocumentNode per distinct query, and clients repeat the same variables: remember each cost.
-  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  // Clients repeat the same queries with the same variables: remember costs, keyed by hashes so that neither big
+  // variables nor many distinct queries can make the memory grow past MAX_REMEMBERED_COSTS small entries.
+  const costs = new Map<string, number>();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          let known = costs.get(document);
-          if (!known) costs.set(document, (known = new Map()));
-          const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
-          let cost = known.get(key);
+        async didResolveOperation({ request, document, queryHash }) {
+          const key = `${queryHash}:${request.operationName ?? ''}:${sha256Hex(JSON.stringify(request.variables ?? {}))}`;
+          let cost = costs.get(key);
           if (cost === undefined) {
             try {
               cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
@@ -52,8 +55,8 @@ export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
               // Bad variables: execution reports them as BAD_USER_INPUT with a precise message.
               return;
             }
-            if (known.size >= 100) known.clear();
-            known.set(key, cost);
+            if (costs.size >= MAX_REMEMBERED_COSTS) costs.delete(costs.keys().next().value as string);
+            costs.set(key, cost);
           }
           if (cost > maxCost) {
             throw new GraphQLError(`This query would cost ${cost}, over the limit of ${maxCost}. Ask for fewer items (smaller "first") or fewer nested lists.`, {

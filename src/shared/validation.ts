@@ -3,6 +3,8 @@ import { ArgumentValidationError, type ValidatorFn } from 'type-graphql';
 
 /** Distinct argument values remembered per argument type; past this the memory starts over. */
 const MAX_REMEMBERED_PER_TYPE = 1_000;
+/** Values longer than this (as JSON) are validated every time, never remembered, so memory stays small. */
+const MAX_REMEMBERED_LENGTH = 1_000;
 
 /**
  * class-validator for every @Args/@InputType, remembering each verdict. A verdict depends only on the argument's type
@@ -21,8 +23,10 @@ export function rememberingClassValidator(): ValidatorFn {
       errors = Array.isArray(value)
         ? (await Promise.all(value.filter((item) => item !== null && typeof item === 'object').map((item) => validateOptions(item)))).flat()
         : await validateOptions(value);
-      if (known.size >= MAX_REMEMBERED_PER_TYPE) known.clear();
-      known.set(key, errors);
+      if (key.length <= MAX_REMEMBERED_LENGTH) {
+        if (known.size >= MAX_REMEMBERED_PER_TYPE) known.clear();
+        known.set(key, errors);
+      }
     }
     if (errors.length) throw new ArgumentValidationError(errors);
   };

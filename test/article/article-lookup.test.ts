@@ -28,6 +28,11 @@ describe('article(slug, id)', () => {
     }
   });
 
+  it('shows a published article even when its date is set in the future (only SCHEDULED waits for its time)', async () => {
+    const embargoed = await f.makeArticle({ slug: 'dated-ahead', status: ArticleStatus.PUBLISHED, publishedAt: new Date(Date.now() + 3_600_000) });
+    expect((await t.gql(ARTICLE, { id: embargoed.id })).body.data?.article.slug).toBe('dated-ahead');
+  });
+
   it('shows a scheduled article once its time has passed, with no job running', async () => {
     const due = await f.makeArticle({ slug: 'due', status: ArticleStatus.SCHEDULED, publishedAt: new Date(Date.now() - 1000) });
     expect((await t.gql(ARTICLE, { id: due.id })).body.data?.article.slug).toBe('due');

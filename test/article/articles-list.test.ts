@@ -125,6 +125,9 @@ describe('articles', () => {
     ['a cursor with a bad date', encodeCursor('articles:newest', ['yesterday-ish', '00000000-0000-4000-8000-000000000000'])],
     ['a cursor with an injected id', encodeCursor('articles:newest', [new Date().toISOString(), "x' OR 1=1 --"])],
     ['an over-long cursor', 'a'.repeat(10_000)],
+    ['a cursor whose id is 36 dashes', encodeCursor('articles:newest', [new Date().toISOString(), '-'.repeat(36)])],
+    ['a cursor with a date PostgreSQL cannot hold', encodeCursor('articles:newest', ['-271821-04-20T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])],
+    ['a cursor with a date far in the future', encodeCursor('articles:newest', ['+275760-09-13T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])],
   ])('rejects %s as after with BAD_USER_INPUT', async (_name, after) => {
     await f.makeArticle();
     const response = await t.gql(ARTICLES, { after });

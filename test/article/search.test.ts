@@ -1,4 +1,5 @@
 import { ArticleStatus } from '../../src/article/article.entity';
+import { encodeCursor } from '../../src/shared/pagination';
 import { errorCodes, useTestApp } from '../setup/harness';
 
 const { t, f } = useTestApp();
@@ -54,6 +55,12 @@ describe('searchArticles', () => {
     } while (after);
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
+  });
+
+  it('rejects a forged cursor with a rank PostgreSQL cannot hold', async () => {
+    await f.makeArticle({ title: 'Summit' });
+    const after = encodeCursor('search', [1e300, '00000000-0000-4000-8000-000000000000']);
+    expect(errorCodes(await t.gql(SEARCH, { query: 'summit', after }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('answers a query of stop words only with no results', async () => {

@@ -46,6 +46,19 @@ describe('the comment thread', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/pending|spam|trash|@example/);
   });
 
+  it('does not count replies under a comment that moderation took down', async () => {
+    const article = await f.makeArticle();
+    const shown = await f.makeComment(article);
+    await f.makeComment(article, { parent: shown });
+    const takenDown = await f.makeComment(article, { status: CommentStatus.SPAM });
+    await f.makeComment(article, { parent: takenDown });
+    const query = `query ($id: ID) { article(id: $id) { commentCount comments { totalCount } } }`;
+    expect((await t.gql(query, { id: article.id })).body.data?.article).toEqual({ commentCount: 2, comments: { totalCount: 1 } });
+    // The same through the loader (no look-ahead: a list of one article asked for by a different route).
+    const viaList = await t.gql(`{ articles { edges { node { commentCount } } } }`);
+    expect(viaList.body.data?.articles.edges[0].node.commentCount).toBe(2);
+  });
+
   it('never offers the commenter e-mail address as a field', async () => {
     const article = await f.makeArticle();
     await f.makeComment(article);
