@@ -8,7 +8,9 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config';
-import { createRequestContext, createServices, type RequestContext } from './context';
+import { Redis } from 'ioredis';
+import { createRequestContext, createServices, type RequestContext, type Services } from './context';
+import { MailWorker } from './mail/mail.worker';
 import { createDataSource } from './db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { runMigrations } from './db/migrate';
@@ -22,6 +24,9 @@ import { jitExecutor } from './shared/jit-executor';
 import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
 
+/** How often expired rate-limit counters are deleted from PostgreSQL. */
+const SWEEP_MS = 5 * 60_000;
+
 export interface App {
   readonly config: AppConfig;
   readonly log: Logger;
@@ -30,6 +35,9 @@ export interface App {
   readonly httpServer: http.Server;
   /** Every SQL statement the app has sent; tests and the benchmark read it around a request. */
   readonly sqlStatements: SqlStatementCounter;
+  readonly services: Services;
+  /** Delivers the mail outbox (on a timer unless `background: false`). */
+  readonly mailWorker: MailWorker;
   /** Starts listening (port 0 picks a free one) and resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** Drains in-flight HTTP requests, then closes the database (and the embedded server, if any). */
@@ -40,6 +48,8 @@ export interface CreateAppOptions {
   log?: Logger;
   /** Apply pending migrations at start-up (default true). The test harness migrates once, before all suites. */
   migrate?: boolean;
+  /** Run the background work (mail delivery, sweeping expired rate-limit counters); tests drive it by hand. Default true. */
+  background?: boolean;
 }
 
 /** The composition root: everything Masthead is made of is created and wired here, for main, tests and bench alike. */
@@ -65,7 +75,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
 
   const schema = await buildAppSchema();
-  const services = createServices(dataSource, new Sql(dataSource, sqlStatements, config.database.preparedStatements), config);
+  // Redis only when configured: a single instance keeps its rate-limit counters in PostgreSQL.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+  redis?.on('error', (error) => log.warn({ err: error }, 'Redis unavailable: rate limits fall back to per-instance counting'));
+  const services = createServices({ dataSource, sql: new Sql(dataSource, sqlStatements, config.database.preparedStatements), redis, config });
+  const mailWorker = new MailWorker(dataSource, log, config.mail);
+  const background = options.background ?? true;
+  let sweeper: NodeJS.Timeout | null = null;
+  if (background) {
+    mailWorker.start();
+    sweeper = setInterval(() => void services.rateLimits.sweepExpired().catch((error: unknown) => log.warn({ err: error }, 'sweeping rate limits failed')), SWEEP_MS);
+    sweeper.unref();
+  }
   const httpServer = http.createServer();
   const apollo = new ApolloServer<RequestContext>({
     ...(config.graphqlJit ? { gateway: jitExecutor(schema) } : { schema }),
@@ -89,7 +110,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   await apollo.start();
 
-  httpServer.on('request', createHttpApp({ config, log, apollo, dataSource, createContext: () => createRequestContext(services) }));
+  httpServer.on('request', createHttpApp({ config, log, apollo, dataSource, services, createContext: (client) => createRequestContext(services, client) }));
 
   let closed: Promise<void> | null = null;
   return {
@@ -99,6 +120,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     apollo,
     httpServer,
     sqlStatements,
+    services,
+    mailWorker,
     listen(port = config.http.port, host = config.http.host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -114,6 +137,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
         log.debug('HTTP drained');
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        if (sweeper) clearInterval(sweeper);
+        await mailWorker.stop();
+        redis?.disconnect();
         await dataSource.destroy();
         log.debug('database pool closed');
         await embedded?.stop();

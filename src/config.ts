@@ -60,6 +60,69 @@ const environmentSchema = z.object({
   INTROSPECTION: booleanString.optional(),
   /** How long SIGTERM waits for in-flight requests before closing connections. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+
+  /**
+   * Signs readers' viewer tokens and keys the hashes of IP addresses. Required in production (at least 32 characters);
+   * elsewhere a fixed development secret stands in.
+   */
+  MASTHEAD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For): false (none: the socket's address), true
+   * (any), a number of hops, or comma-separated addresses/CIDRs, as Express's "trust proxy".
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((value): boolean | number | string[] =>
+      value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value.split(',').map((part) => part.trim()),
+    )
+    .default(false),
+  /** Redis for rate limits shared by several instances; unset, they live in PostgreSQL. */
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://')
+    .optional(),
+
+  /** Status of a comment that no rule decides: PENDING (held for moderation) or APPROVED (shown at once). */
+  COMMENT_DEFAULT_STATUS: z.enum(['PENDING', 'APPROVED']).default('PENDING'),
+  /** A comment with this many links or more is held for moderation. */
+  COMMENT_HOLD_LINKS: z.coerce.number().int().min(1).max(100).default(2),
+  /** Comma-separated words or phrases that mark a comment as spam (case-insensitive). */
+  COMMENT_BLOCKED_WORDS: z
+    .string()
+    .transform((value) => value.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean))
+    .default([]),
+  /** Deepest reply allowed: 1 lets readers reply to top-level comments only. */
+  COMMENT_MAX_DEPTH: z.coerce.number().int().min(0).max(50).default(5),
+  /** One comment per client address, and per e-mail address, within this many seconds. */
+  COMMENT_FLOOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** How long after posting a reader may edit or delete their comment with its viewer token. */
+  COMMENT_EDIT_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+  /** How long a viewer token lets a reader see their own pending comments. */
+  VIEWER_TOKEN_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+
+  /** The confirmation link in the double opt-in mail; {token} is filled in. A page of the public site. */
+  NEWSLETTER_CONFIRM_URL: z
+    .string()
+    .url()
+    .refine((value) => value.includes('{token}'), 'must contain {token}')
+    .optional(),
+  /** Where this gateway is reachable from the public internet (for one-click unsubscribe links in mails). */
+  GATEWAY_PUBLIC_URL: z.string().url().optional(),
+  /** Confirmation mails per e-mail address per hour. */
+  NEWSLETTER_MAILS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(100).default(4),
+  /** Sign-ups per client address per 12 hours, across e-mail addresses. */
+  NEWSLETTER_SIGNUPS_PER_CLIENT_12H: z.coerce.number().int().min(1).max(10_000).default(8),
+
+  /** An SMTP server (smtp:// or smtps://, credentials in the URL). Unset: mails are logged, with their links, instead of sent. */
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Masthead <newsletter@localhost>'),
+  /** How often the mail worker looks for mail to send. */
+  MAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
 });
 
 /** The name of every variable Masthead reads (.env.example lists each; a test checks). */
@@ -91,7 +154,29 @@ export interface AppConfig {
   };
   readonly introspection: boolean;
   readonly graphqlJit: boolean;
+  readonly secret: string;
+  readonly trustProxy: boolean | number | readonly string[];
+  readonly redisUrl: string | null;
+  readonly comments: {
+    readonly defaultStatus: 'PENDING' | 'APPROVED';
+    readonly holdLinks: number;
+    readonly blockedWords: readonly string[];
+    readonly maxDepth: number;
+    readonly floodSeconds: number;
+    readonly editMinutes: number;
+    readonly viewerTokenDays: number;
+  };
+  readonly newsletter: {
+    readonly confirmUrl: string;
+    readonly unsubscribeUrl: string;
+    readonly mailsPerAddressHour: number;
+    readonly signupsPerClient12h: number;
+  };
+  readonly mail: { readonly smtpUrl: string | null; readonly from: string; readonly pollMs: number };
 }
+
+/** Stands in for MASTHEAD_SECRET outside production, so development needs no setup; never valid in production. */
+const DEVELOPMENT_SECRET = 'masthead-development-secret-not-for-production';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -111,6 +196,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.MASTHEAD_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  MASTHEAD_SECRET: required when NODE_ENV=production (at least 32 random characters)');
+  }
+  const gatewayUrl = (env.GATEWAY_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const publicBaseUrl = env.PUBLIC_BASE_URL.replace(/\/+$/, '');
   const database: DatabaseConfig = env.DATABASE_URL
     ? {
         kind: 'server',
@@ -131,7 +221,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       corsOrigins: env.CORS_ORIGINS,
     },
-    publicSite: { baseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''), articlePathTemplate: env.ARTICLE_PATH_TEMPLATE },
+    publicSite: { baseUrl: publicBaseUrl, articlePathTemplate: env.ARTICLE_PATH_TEMPLATE },
     database,
     seedDemoContent: env.SEED_DEMO_CONTENT ?? database.kind === 'embedded',
     logLevel: env.LOG_LEVEL,
@@ -144,6 +234,25 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     },
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
     graphqlJit: env.GRAPHQL_JIT,
+    secret: env.MASTHEAD_SECRET ?? DEVELOPMENT_SECRET,
+    trustProxy: env.TRUST_PROXY,
+    redisUrl: env.REDIS_URL ?? null,
+    comments: {
+      defaultStatus: env.COMMENT_DEFAULT_STATUS,
+      holdLinks: env.COMMENT_HOLD_LINKS,
+      blockedWords: env.COMMENT_BLOCKED_WORDS,
+      maxDepth: env.COMMENT_MAX_DEPTH,
+      floodSeconds: env.COMMENT_FLOOD_SECONDS,
+      editMinutes: env.COMMENT_EDIT_MINUTES,
+      viewerTokenDays: env.VIEWER_TOKEN_DAYS,
+    },
+    newsletter: {
+      confirmUrl: env.NEWSLETTER_CONFIRM_URL ?? `${publicBaseUrl}/newsletter/confirm?token={token}`,
+      unsubscribeUrl: `${gatewayUrl}/newsletter/unsubscribe?token={token}`,
+      mailsPerAddressHour: env.NEWSLETTER_MAILS_PER_ADDRESS_HOUR,
+      signupsPerClient12h: env.NEWSLETTER_SIGNUPS_PER_CLIENT_12H,
+    },
+    mail: { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM, pollMs: env.MAIL_POLL_MS },
   });
 }
 

@@ -1,15 +1,21 @@
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { ArticleLinks } from './article/article.links';
 import { ArticleLoaders } from './article/article.loader';
 import { ArticleService } from './article/article.service';
 import { AuthorLoaders } from './author/author.loader';
 import { AuthorService } from './author/author.service';
+import { CommentPostingService } from './comment/comment-posting.service';
 import { CommentLoaders } from './comment/comment.loader';
 import { CommentService } from './comment/comment.service';
+import { ViewerTokens } from './comment/viewer-token';
+import type { AppConfig } from './config';
+import type { Sql } from './db/sql';
+import { NewsletterService } from './newsletter/newsletter.service';
+import type { ClientInfo } from './shared/client';
+import { RateLimits } from './shared/rate-limit';
 import { TaxonomyLoaders } from './taxonomy/taxonomy.loader';
 import { TaxonomyService } from './taxonomy/taxonomy.service';
-import type { AppConfig } from './config';
-import type { DataSource } from 'typeorm';
-import type { Sql } from './db/sql';
 
 /** Long-lived, stateless collaborators, created once by the composition root. */
 export interface Services {
@@ -17,17 +23,25 @@ export interface Services {
   readonly authors: AuthorService;
   readonly taxonomy: TaxonomyService;
   readonly comments: CommentService;
+  readonly commentPosting: CommentPostingService;
+  readonly newsletter: NewsletterService;
+  readonly rateLimits: RateLimits;
   readonly articleLinks: ArticleLinks;
 }
 
-export function createServices(dataSource: DataSource, sql: Sql, config: AppConfig): Services {
+export function createServices(infrastructure: { dataSource: DataSource; sql: Sql; redis: Redis | null; config: AppConfig }): Services {
+  const { dataSource, sql, redis, config } = infrastructure;
   const taxonomy = new TaxonomyService(dataSource, sql);
   const comments = new CommentService(dataSource, sql);
+  const rateLimits = new RateLimits(sql, redis);
   return {
     articles: new ArticleService(dataSource, sql, taxonomy, comments),
     authors: new AuthorService(dataSource),
     taxonomy,
     comments,
+    commentPosting: new CommentPostingService(dataSource, rateLimits, new ViewerTokens(config.secret, config.comments.viewerTokenDays), config.comments),
+    newsletter: new NewsletterService(dataSource, rateLimits, { ...config.newsletter, secret: config.secret }),
+    rateLimits,
     articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
   };
 }
@@ -43,14 +57,26 @@ export interface Loaders {
 export interface RequestContext {
   readonly services: Services;
   readonly loaders: Loaders;
+  /** Who is calling (a hash of their address, their user agent), for rate limits and moderation. */
+  readonly client: ClientInfo;
+  /** The viewer key inside a reader's viewer token (null for none), checked once per request and token. */
+  viewerKeyOf(viewerToken: string | null | undefined): Promise<string | null>;
 }
 
-export function createRequestContext(services: Services): RequestContext {
+export function createRequestContext(services: Services, client: ClientInfo): RequestContext {
   const authors = new AuthorLoaders(services.authors);
   const taxonomy = new TaxonomyLoaders(services.taxonomy);
   const comments = new CommentLoaders(services.comments);
+  const viewerKeys = new Map<string, Promise<string>>();
   return {
     services,
     loaders: { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments) },
+    client,
+    viewerKeyOf(viewerToken) {
+      if (!viewerToken) return Promise.resolve(null);
+      let key = viewerKeys.get(viewerToken);
+      if (!key) viewerKeys.set(viewerToken, (key = services.commentPosting.viewerKeyOf(viewerToken)));
+      return key;
+    },
   };
 }

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config';
-import type { RequestContext } from './context';
+import type { RequestContext, Services } from './context';
+import { newsletterRoutes } from './newsletter/newsletter.http';
+import { clientInfo, type ClientInfo } from './shared/client';
 
 /** How long /readyz waits for the database before reporting not ready. */
 const READINESS_TIMEOUT_MS = 2_000;
@@ -24,14 +26,16 @@ export function createHttpApp(options: {
   log: Logger;
   apollo: ApolloServer<RequestContext>;
   dataSource: DataSource;
-  createContext: () => RequestContext;
+  services: Services;
+  createContext: (client: ClientInfo) => RequestContext;
 }): Express {
-  const { config, log, apollo, dataSource, createContext } = options;
+  const { config, log, apollo, dataSource, services, createContext } = options;
   const app = express();
   app.disable('x-powered-by');
   // A hash of every 50 kB response costs CPU for nothing: POST responses are not revalidated.
   app.set('etag', false);
-  app.set('trust proxy', false);
+  // Which X-Forwarded-For hops to believe about the client's address (TRUST_PROXY); Express's proxy-addr does the parsing.
+  app.set('trust proxy', config.trustProxy);
 
   app.use(
     pinoHttp({
@@ -66,8 +70,10 @@ export function createHttpApp(options: {
       next();
     },
     express.json({ limit: config.http.maxBodyBytes }),
-    expressMiddleware(apollo, { context: async () => createContext() }),
+    expressMiddleware(apollo, { context: async ({ req }) => createContext(clientInfo(req, config.secret)) }),
   );
+
+  app.use(newsletterRoutes(services.newsletter, log));
 
   app.use((_req, res) => {
     res.status(404).json(graphqlErrorBody('Not found. The GraphQL endpoint is /graphql.', 'NOT_FOUND'));

@@ -4,11 +4,12 @@ import { buildSchema } from 'type-graphql';
 import { ArticleResolver } from './article/article.resolver';
 import { AuthorResolver } from './author/author.resolver';
 import { CommentResolver } from './comment/comment.resolver';
+import { NewsletterResolver } from './newsletter/newsletter.resolver';
 import { rememberingClassValidator } from './shared/validation';
 import { SectionResolver, TagResolver } from './taxonomy/taxonomy.resolver';
 
 /** The one list of resolvers. */
-export const RESOLVERS = [ArticleResolver, AuthorResolver, SectionResolver, TagResolver, CommentResolver] as const;
+export const RESOLVERS = [ArticleResolver, AuthorResolver, SectionResolver, TagResolver, CommentResolver, NewsletterResolver] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({

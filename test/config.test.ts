@@ -14,9 +14,23 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection off in production unless asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+    const secret = { MASTHEAD_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', ...secret }).introspection).toBe(true);
     expect(loadConfig({}).introspection).toBe(true);
+  });
+
+  it('requires a real secret in production, and stands one in elsewhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MASTHEAD_SECRET: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', MASTHEAD_SECRET: 'short' })).toThrow(/MASTHEAD_SECRET:/);
+    expect(loadConfig({}).secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads the comment policy and trusted proxies', () => {
+    const config = loadConfig({ COMMENT_BLOCKED_WORDS: ' Casino, cheap pills ,', TRUST_PROXY: '2', COMMENT_DEFAULT_STATUS: 'APPROVED' });
+    expect(config.comments).toMatchObject({ blockedWords: ['casino', 'cheap pills'], defaultStatus: 'APPROVED', maxDepth: 5, floodSeconds: 15 });
+    expect(config.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
   it('treats empty values as unset', () => {

@@ -116,6 +116,10 @@ export class Article {
   })
   tags?: Tag[];
 
+  @Column({ name: 'comments_open', type: 'boolean', default: true })
+  @Field(() => Boolean, { description: 'Whether readers may comment.' })
+  commentsOpen: boolean;
+
   @Column({ name: 'featured_image_url', type: 'varchar', length: 1000, nullable: true })
   featuredImageUrl: string | null;
 

@@ -36,9 +36,9 @@ function extrasFrom(fields: Record<string, ResolveTree> | undefined): ArticleExt
     if (field.name === 'tags') tags = true;
     else if (field.name === 'commentCount') commentCounts = true;
     else if (field.name === 'comments') {
-      const { first, after } = field.args as { first?: unknown; after?: unknown };
-      // Only a first page of a valid size: anything else is left to the resolver (and its validation).
-      if (threadFirst === null && after == null && Number.isInteger(first) && (first as number) >= 1 && (first as number) <= MAX_PAGE_SIZE) {
+      const { first, after, viewerToken } = field.args as { first?: unknown; after?: unknown; viewerToken?: unknown };
+      // Only a public first page of a valid size: anything else is left to the resolver (and its validation).
+      if (threadFirst === null && after == null && viewerToken == null && Number.isInteger(first) && (first as number) >= 1 && (first as number) <= MAX_PAGE_SIZE) {
         threadFirst = first as number;
       }
       if (Object.values(field.fieldsByTypeName.CommentConnection ?? {}).some((inner) => inner.name === 'totalCount')) commentCounts = true;

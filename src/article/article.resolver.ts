@@ -2,11 +2,12 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Author } from '../author/author.entity';
 import { CommentConnection, threadConnection } from '../comment/comment.connections';
+import { ThreadArgs } from '../comment/comment.inputs';
 import type { RequestContext } from '../context';
 import { badInput } from '../shared/errors';
 import { highlightMatches, htmlToPlainText, readingTimeMinutes } from '../shared/html';
 import { parseId } from '../shared/ids';
-import { DEFAULT_PAGE_SIZE, keysetCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
+import { DEFAULT_PAGE_SIZE, keysetCursor, paginatedComplexity } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { publishedCursor } from './article.connections';
@@ -142,8 +143,8 @@ export class ArticleResolver {
   }
 
   @FieldResolver(() => CommentConnection, { description: 'Approved top-level comments, oldest first.', complexity: paginatedComplexity() })
-  comments(@Root() article: Article, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext): Promise<CommentConnection> {
-    return threadConnection(loaders, article.id, page);
+  async comments(@Root() article: Article, @Args() { viewerToken, ...page }: ThreadArgs, @Ctx() context: RequestContext): Promise<CommentConnection> {
+    return threadConnection(context.loaders, article.id, page, await context.viewerKeyOf(viewerToken));
   }
 
   @FieldResolver(() => [RelatedArticle], {

@@ -11,20 +11,20 @@ export class CommentLoaders {
   readonly byId: DataLoader<string, Comment | null>;
   readonly countsByArticle: DataLoader<string, ArticleCommentCounts>;
   readonly replyCount: DataLoader<string, number>;
-  /** Top-level comments of articles; one loader per (first, after). */
-  readonly threadPage: (first: number, after: ThreadPosition | null) => DataLoader<string, Page<Comment>>;
-  /** Replies of comments; one loader per (first, after). */
-  readonly replyPage: (first: number, after: ThreadPosition | null) => DataLoader<string, Page<Comment>>;
+  /** Top-level comments of articles; one loader per (first, after, viewer). */
+  readonly threadPage: (first: number, after: ThreadPosition | null, viewerKey: string | null) => DataLoader<string, Page<Comment>>;
+  /** Replies of comments; one loader per (first, after, viewer). */
+  readonly replyPage: (first: number, after: ThreadPosition | null, viewerKey: string | null) => DataLoader<string, Page<Comment>>;
 
   constructor(comments: CommentService) {
     this.byId = byIdLoader((ids) => comments.findApprovedByIds(ids));
     this.countsByArticle = mapLoader((articleIds) => comments.countsByArticle(articleIds), NO_COMMENTS);
     this.replyCount = mapLoader((commentIds) => comments.replyCounts(commentIds), 0);
-    this.threadPage = loaderFamily((first: number, after: ThreadPosition | null) =>
-      mapLoader(async (articleIds) => this.remember(await comments.threadPages(articleIds, first, after)), { items: [], hasNextPage: false }),
+    this.threadPage = loaderFamily((first: number, after: ThreadPosition | null, viewerKey: string | null) =>
+      mapLoader(async (articleIds) => this.remember(await comments.threadPages(articleIds, first, after, viewerKey)), { items: [], hasNextPage: false }),
     );
-    this.replyPage = loaderFamily((first: number, after: ThreadPosition | null) =>
-      mapLoader(async (parentIds) => this.remember(await comments.replyPages(parentIds, first, after)), { items: [], hasNextPage: false }),
+    this.replyPage = loaderFamily((first: number, after: ThreadPosition | null, viewerKey: string | null) =>
+      mapLoader(async (parentIds) => this.remember(await comments.replyPages(parentIds, first, after, viewerKey)), { items: [], hasNextPage: false }),
     );
   }
 
@@ -45,6 +45,6 @@ export class CommentLoaders {
 
   /** Keeps a thread's first page that was read along with its article, as threadPage(first, null) would load it. */
   rememberThread(articleId: string, first: number, page: Page<CommentWithReplyCount>): void {
-    this.threadPage(first, null).prime(articleId, this.rememberPage(page));
+    this.threadPage(first, null, null).prime(articleId, this.rememberPage(page));
   }
 }

@@ -1,20 +1,63 @@
-import { Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Article } from '../article/article.entity';
 import type { RequestContext } from '../context';
 import { PageArgs, paginatedComplexity } from '../shared/pagination';
-import { CommentConnection, replyConnection } from './comment.connections';
+import { CommentConnection, ownCommentsConnection, replyConnection } from './comment.connections';
 import { Comment } from './comment.entity';
+import { AddCommentInput, EditMyCommentInput, ThreadArgs } from './comment.inputs';
+
+@ObjectType({ description: 'A posted comment, and the token that lets its poster see it while it awaits moderation.' })
+export class AddCommentPayload {
+  @Field(() => Comment)
+  comment: Comment;
+
+  @Field(() => String, {
+    description: 'Keep it: pass it to comments(viewerToken:) to see your pending comments, to editMyComment and deleteMyComment, and to your next addComment.',
+  })
+  viewerToken: string;
+}
+
+@ObjectType()
+export class DeleteMyCommentPayload {
+  @Field(() => ID)
+  commentId: string;
+}
 
 @Resolver(() => Comment)
 export class CommentResolver {
+  @Mutation(() => AddCommentPayload, { description: 'Posts a comment or a reply ("Leave a reply").' })
+  async addComment(@Arg('input', () => AddCommentInput) input: AddCommentInput, @Ctx() { services, client }: RequestContext): Promise<AddCommentPayload> {
+    return services.commentPosting.post(input, client);
+  }
+
+  @Mutation(() => Comment, { description: 'Changes your own comment, within minutes of posting it. It is moderated again.' })
+  editMyComment(@Arg('input', () => EditMyCommentInput) input: EditMyCommentInput, @Ctx() { services }: RequestContext): Promise<Comment> {
+    return services.commentPosting.editOwn(input.commentId, input.body, input.viewerToken);
+  }
+
+  @Mutation(() => DeleteMyCommentPayload, { description: 'Deletes your own comment, within minutes of posting it.' })
+  async deleteMyComment(
+    @Arg('commentId', () => ID) commentId: string,
+    @Arg('viewerToken', () => String) viewerToken: string,
+    @Ctx() { services }: RequestContext,
+  ): Promise<DeleteMyCommentPayload> {
+    return { commentId: await services.commentPosting.deleteOwn(commentId, viewerToken) };
+  }
+
+  @Query(() => CommentConnection, { description: 'Your own comments, awaiting moderation or published, oldest first.', complexity: paginatedComplexity() })
+  async myComments(@Arg('viewerToken', () => String) viewerToken: string, @Args() page: PageArgs, @Ctx() context: RequestContext): Promise<CommentConnection> {
+    const viewerKey = await context.viewerKeyOf(viewerToken);
+    return ownCommentsConnection(context.services.comments, viewerKey as string, page);
+  }
+
   @FieldResolver(() => Int, { description: 'Approved direct replies.' })
   replyCount(@Root() comment: Comment, @Ctx() { loaders }: RequestContext): Promise<number> {
     return loaders.comments.replyCount.load(comment.id);
   }
 
-  @FieldResolver(() => CommentConnection, { description: 'Approved direct replies, oldest first.', complexity: paginatedComplexity() })
-  replies(@Root() comment: Comment, @Args() page: PageArgs, @Ctx() { loaders }: RequestContext): Promise<CommentConnection> {
-    return replyConnection(loaders, comment.id, page);
+  @FieldResolver(() => CommentConnection, { description: 'Approved direct replies (and your own pending ones, with a viewer token), oldest first.', complexity: paginatedComplexity() })
+  async replies(@Root() comment: Comment, @Args() { viewerToken, ...page }: ThreadArgs, @Ctx() context: RequestContext): Promise<CommentConnection> {
+    return replyConnection(context.loaders, comment.id, page, await context.viewerKeyOf(viewerToken));
   }
 
   @FieldResolver(() => Comment, { nullable: true, description: 'The comment this one replies to; null for a top-level comment.' })

@@ -49,7 +49,7 @@ export class CommentService {
     private readonly sql: Sql,
   ) {
     this.rows = new EntityRows(dataSource, Comment);
-    this.publicColumns = this.rows.select('c', ['authorEmail']);
+    this.publicColumns = this.rows.select('c', ['authorEmail', 'viewerKey', 'ipHash']);
   }
 
   /** Approved comments by id, in no particular order. */
@@ -120,13 +120,51 @@ export class CommentService {
   }
 
   /** The first page of each article's approved top-level comments, oldest first, in one statement. */
-  threadPages(articleIds: readonly string[], first: number, after: ThreadPosition | null): Promise<Map<string, Page<CommentWithReplyCount>>> {
-    return this.pagesBy('"c"."article_id" = "k"."owner_id" AND "c"."parent_id" IS NULL', articleIds, first, after);
+  threadPages(
+    articleIds: readonly string[],
+    first: number,
+    after: ThreadPosition | null,
+    viewerKey: string | null = null,
+  ): Promise<Map<string, Page<CommentWithReplyCount>>> {
+    return this.pagesBy('"c"."article_id" = "k"."owner_id" AND "c"."parent_id" IS NULL', articleIds, first, after, viewerKey);
   }
 
-  /** The first page of each comment's approved replies, oldest first, in one statement. */
-  replyPages(parentIds: readonly string[], first: number, after: ThreadPosition | null): Promise<Map<string, Page<CommentWithReplyCount>>> {
-    return this.pagesBy('"c"."parent_id" = "k"."owner_id"', parentIds, first, after);
+  /** The first page of each comment's approved replies (and the viewer's pending ones), oldest first, in one statement. */
+  replyPages(
+    parentIds: readonly string[],
+    first: number,
+    after: ThreadPosition | null,
+    viewerKey: string | null = null,
+  ): Promise<Map<string, Page<CommentWithReplyCount>>> {
+    return this.pagesBy('"c"."parent_id" = "k"."owner_id"', parentIds, first, after, viewerKey);
+  }
+
+  /** One page of a viewer's own comments (pending or approved), oldest first. */
+  async ownPage(viewerKey: string, first: number, after: ThreadPosition | null): Promise<Page<Comment>> {
+    const parameters: unknown[] = [viewerKey, first + 1];
+    let keyset = '';
+    if (after) {
+      parameters.push(after.createdAt, after.id);
+      keyset = `AND ("c"."created_at", "c"."id") > ($3, $4::uuid)`;
+    }
+    const rows = await this.sql.rows(
+      `SELECT ${this.publicColumns} FROM "comment" "c"
+       WHERE "c"."viewer_key" = $1 AND "c"."status" IN ('PENDING', 'APPROVED') ${keyset}
+       ORDER BY "c"."created_at", "c"."id" LIMIT $2`,
+      parameters,
+    );
+    return toPage(
+      rows.map((row) => this.rows.require(row, 'c')),
+      first,
+    );
+  }
+
+  async countOwn(viewerKey: string): Promise<number> {
+    const [row] = await this.sql.rows<{ count: number }>(
+      `SELECT count(*)::int AS "count" FROM "comment" WHERE "viewer_key" = $1 AND "status" IN ('PENDING', 'APPROVED')`,
+      [viewerKey],
+    );
+    return row.count;
   }
 
   private async pagesBy(
@@ -134,6 +172,7 @@ export class CommentService {
     ownerIds: readonly string[],
     first: number,
     after: ThreadPosition | null,
+    viewerKey: string | null,
   ): Promise<Map<string, Page<CommentWithReplyCount>>> {
     const parameters: unknown[] = [ownerIds, first + 1];
     let keyset = '';
@@ -141,13 +180,19 @@ export class CommentService {
       parameters.push(after.createdAt, after.id);
       keyset = `AND ("c"."created_at", "c"."id") > ($3, $4::uuid)`;
     }
+    let visible = `"c"."status" = 'APPROVED'`;
+    if (viewerKey) {
+      parameters.push(viewerKey);
+      // The poster, through their viewer token, also sees their own comments still awaiting moderation.
+      visible = `("c"."status" = 'APPROVED' OR ("c"."status" = 'PENDING' AND "c"."viewer_key" = $${parameters.length}::uuid))`;
+    }
     const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "k"."owner_id"::text AS "owner_id", "page".*,
               (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "page"."c_id" AND "r"."status" = 'APPROVED')::int AS "reply_count"
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("owner_id", "position")
        CROSS JOIN LATERAL (
          SELECT ${this.publicColumns} FROM "comment" "c"
-         WHERE ${ownerCondition} AND "c"."status" = 'APPROVED' ${keyset}
+         WHERE ${ownerCondition} AND ${visible} ${keyset}
          ORDER BY "c"."created_at", "c"."id"
          LIMIT $2
        ) "page"

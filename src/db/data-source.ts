@@ -3,11 +3,15 @@ import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { Article } from '../article/article.entity';
 import { Author } from '../author/author.entity';
 import { Comment } from '../comment/comment.entity';
+import { OutboxMail } from '../mail/mail-outbox.entity';
+import { NewsletterSubscription } from '../newsletter/newsletter.entity';
+import { IdempotencyRecord } from '../shared/idempotency.entity';
+import { RateLimitCounter } from '../shared/rate-limit.entity';
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Author, Section, Tag, Article, Comment];
+export const ENTITIES = [Author, Section, Tag, Article, Comment, NewsletterSubscription, OutboxMail, IdempotencyRecord, RateLimitCounter];
 
 export interface DataSourceOptions {
   url: string;

@@ -32,6 +32,11 @@ export class EntityRows<T extends object> {
       .join(', ');
   }
 
+  /** The same list for a RETURNING clause (no table qualifier), read back with read(row, alias). */
+  returning(alias: string): string {
+    return this.columns.map(({ column }) => `"${column}" AS "${alias}_${column}"`).join(', ');
+  }
+
   /** Builds an entity from a row selected with select(alias), or null when the row's id is null (an empty outer join). */
   read(row: Record<string, unknown>, alias: string): T | null {
     const keys = this.keysFor(alias);

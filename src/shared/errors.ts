@@ -3,7 +3,18 @@
  * GraphQL error whose extensions.code is the stable `code` below. Anything else is an internal error and reaches the
  * client as a generic message.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONFLICT' | 'RATE_LIMITED';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'DUPLICATE_COMMENT'
+  | 'COMMENTS_CLOSED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'INVALID_TOKEN'
+  | 'TOKEN_EXPIRED';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

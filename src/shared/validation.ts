@@ -1,4 +1,4 @@
-import { validate, type ValidationError } from 'class-validator';
+import { isEmail, validate, ValidateBy, type ValidationError } from 'class-validator';
 import { ArgumentValidationError, type ValidatorFn } from 'type-graphql';
 
 /** Distinct argument values remembered per argument type; past this the memory starts over. */
@@ -34,4 +34,52 @@ export function rememberingClassValidator(): ValidatorFn {
 
 function validateOptions(value: object): Promise<ValidationError[]> {
   return validate(value, { skipMissingProperties: true, forbidUnknownValues: false });
+}
+
+/** Control characters other than tab and line breaks (which a comment body may hold). */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Any control character (for one-line fields: names, addresses). */
+const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]/;
+
+/**
+ * Length of the trimmed value, so "   " counts as empty and surrounding spaces never decide a limit. Messages are
+ * for people: `tooShort` and `tooLong` are shown as they are.
+ */
+export function TrimmedLength(min: number, max: number, messages: { tooShort: string; tooLong: string }) {
+  return (target: object, property: string) => {
+    ValidateBy(
+      {
+        name: 'trimmedLengthMin',
+        validator: { validate: (value: unknown) => typeof value === 'string' && value.trim().length >= min, defaultMessage: () => messages.tooShort },
+      },
+      {},
+    )(target, property);
+    ValidateBy(
+      {
+        name: 'trimmedLengthMax',
+        validator: { validate: (value: unknown) => typeof value !== 'string' || value.trim().length <= max, defaultMessage: () => messages.tooLong },
+      },
+      {},
+    )(target, property);
+  };
+}
+
+/** Refuses NUL and other control characters; `multiline` allows tabs and line breaks. */
+export function NoControlCharacters(options: { multiline: boolean; message: string }) {
+  const forbidden = options.multiline ? CONTROL_IN_TEXT : CONTROL_IN_LINE;
+  return ValidateBy({
+    name: 'noControlCharacters',
+    validator: { validate: (value: unknown) => typeof value !== 'string' || !forbidden.test(value), defaultMessage: () => options.message },
+  });
+}
+
+/** One e-mail address (after trimming): "a@x.com, b@y.com" and the like are refused. Internationalised domains pass. */
+export function IsEmailAddress(message: string) {
+  return ValidateBy({
+    name: 'isEmailAddress',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isEmail(value.trim(), { allow_utf8_local_part: true, allow_ip_domain: false }),
+      defaultMessage: () => message,
+    },
+  });
 }

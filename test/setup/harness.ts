@@ -35,13 +35,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.MASTHEAD_TEST_POOL_SIZE ?? '5',
     SEED_DEMO_CONTENT: 'false',
+    MASTHEAD_SECRET: 'test-secret-test-secret-test-secret-0123',
     // The embedded test database is one PGlite session behind every connection (see src/config.ts).
     DATABASE_PREPARED_STATEMENTS: process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? 'false' : 'true',
     // GRAPHQL_JIT=false npm test runs the suite on graphql-js's executor instead.
     GRAPHQL_JIT: process.env.GRAPHQL_JIT ?? 'true',
     ...env,
   });
-  const app = await createApp(config, { migrate: false });
+  const app = await createApp(config, { migrate: false, background: false });
   const url = await app.listen(0, '127.0.0.1');
   return {
     app,
@@ -56,7 +57,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     request: (path, init) => fetch(`${url}${path}`, init),
     async reset() {
-      await app.dataSource.query('TRUNCATE "comment", "article_tag", "article", "tag", "section", "author" RESTART IDENTITY CASCADE');
+      await app.dataSource.query(
+        `TRUNCATE "comment", "article_tag", "article", "tag", "section", "author", "newsletter_subscription", "mail_outbox",
+                  "idempotency_record", "rate_limit" RESTART IDENTITY CASCADE`,
+      );
     },
     close: () => app.close(),
   };

@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { CoreSchema1795819601947 } from './1795819601947-CoreSchema';
+import { ReaderWrites1795821840481 } from './1795821840481-ReaderWrites';
 
 /** Every migration, oldest first. Generated with `npm run migration:generate`, reviewed, never edited once landed. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [CoreSchema1795819601947];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [CoreSchema1795819601947, ReaderWrites1795821840481];

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { publicArticleSql } from '../article/article.service';
+import { EntityRows } from '../db/rows';
+import type { ClientInfo } from '../shared/client';
+import { sha256Hex } from '../shared/crypto';
+import { AppError, badInput, notFound } from '../shared/errors';
+import { parseId } from '../shared/ids';
+import { claimIdempotencyKey } from '../shared/idempotency';
+import type { RateLimits, RateRule } from '../shared/rate-limit';
+import { Comment, CommentStatus } from './comment.entity';
+import { moderate, type ModerationRules } from './comment.policy';
+import type { ViewerTokens } from './viewer-token';
+
+export interface CommentPostingRules extends ModerationRules {
+  maxDepth: number;
+  floodSeconds: number;
+  editMinutes: number;
+}
+
+/** A comment as a reader submits it (already checked for lengths and characters by the input type). */
+export interface NewComment {
+  articleId: string;
+  parentId?: string | null;
+  authorName: string;
+  authorEmail: string;
+  body: string;
+  authorUrl?: string | null;
+  idempotencyKey?: string | null;
+  viewerToken?: string | null;
+  honeypot?: string | null;
+}
+
+export interface PostedComment {
+  /** As stored, except that a honeypot catch reports the status it would have had. */
+  comment: Comment;
+  viewerToken: string;
+}
+
+/** What an idempotency record keeps of an answer, to give it again. */
+interface StoredAnswer {
+  commentId: string;
+  reportedStatus: CommentStatus;
+  viewerToken: string;
+}
+
+const NO_PARENT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Readers' comments: posting (with validation of the thread, duplicate and flood checks, idempotency and the moderation
+ * policy), and editing or deleting one's own within the edit window. Everything a post writes happens in one
+ * transaction, rate-limit counters included, so a refused post leaves nothing behind.
+ */
+export class CommentPostingService {
+  private readonly rows: EntityRows<Comment>;
+  private readonly floodByClient: RateRule;
+  private readonly floodByAddress: RateRule;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rateLimits: RateLimits,
+    private readonly viewerTokens: ViewerTokens,
+    private readonly rules: CommentPostingRules,
+  ) {
+    this.rows = new EntityRows(dataSource, Comment);
+    this.floodByClient = { name: 'comment:client', points: 1, durationSeconds: rules.floodSeconds };
+    this.floodByAddress = { name: 'comment:address', points: 1, durationSeconds: rules.floodSeconds };
+  }
+
+  /**
+   * Posts a comment or reply. Errors: NOT_FOUND (article), COMMENTS_CLOSED, BAD_USER_INPUT (parent, depth, ids),
+   * DUPLICATE_COMMENT, RATE_LIMITED, IDEMPOTENCY_KEY_REUSED, INVALID_TOKEN/TOKEN_EXPIRED (viewer token).
+   */
+  async post(input: NewComment, client: ClientInfo): Promise<PostedComment> {
+    const articleId = parseId(input.articleId, 'articleId');
+    const parentId = input.parentId ? parseId(input.parentId, 'parentId') : null;
+    const fields = {
+      authorName: input.authorName.trim(),
+      authorEmail: input.authorEmail.trim(),
+      body: input.body.trim(),
+      authorUrl: input.authorUrl?.trim() || null,
+    };
+    const viewerKey = input.viewerToken ? await this.viewerTokens.verify(input.viewerToken) : randomUUID();
+    const caughtByHoneypot = Boolean(input.honeypot?.trim());
+
+    return this.dataSource.transaction(async (manager) => {
+      const claim = input.idempotencyKey
+        ? await claimIdempotencyKey<StoredAnswer>(manager, 'addComment', input.idempotencyKey, { articleId, parentId, ...fields, honeypot: input.honeypot ?? null })
+        : null;
+      if (claim?.replayed) return this.replay(manager, claim.response);
+
+      const depth = await this.checkThread(manager, articleId, parentId);
+      await this.refuseDuplicate(manager, articleId, parentId, fields.authorEmail, fields.body);
+      await this.rateLimits.consume(this.floodByClient, client.addressHash, manager);
+      await this.rateLimits.consume(this.floodByAddress, sha256Hex(fields.authorEmail.toLowerCase()), manager);
+
+      const [{ approved }] = await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED') AS "approved"`,
+        [fields.authorEmail],
+      );
+      const policyStatus = moderate(fields, approved, this.rules);
+      // A bot that filled the honeypot is told what a person would be told, and its comment is filed as spam.
+      const status = caughtByHoneypot ? CommentStatus.SPAM : policyStatus;
+
+      const inserted: Record<string, unknown>[] = await manager.query(
+        `INSERT INTO "comment" ("article_id", "parent_id", "author_name", "author_email", "author_url", "body", "status", "depth", "viewer_key", "ip_hash")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT DO NOTHING
+         RETURNING ${this.rows.returning('comment')}`,
+        [articleId, parentId, fields.authorName, fields.authorEmail, fields.authorUrl, fields.body, status, depth, viewerKey, client.addressHash],
+      );
+      if (!inserted.length) throw duplicate();
+      const comment = this.rows.require(inserted[0], 'comment');
+      const viewerToken = await this.viewerTokens.issue(viewerKey);
+      await claim?.complete({ commentId: comment.id, reportedStatus: policyStatus, viewerToken });
+      comment.status = policyStatus;
+      return { comment, viewerToken };
+    });
+  }
+
+  /** The reader's own comment, changed; it goes through moderation again. FORBIDDEN when not theirs or too late. */
+  async editOwn(commentId: string, body: string, viewerToken: string): Promise<Comment> {
+    const viewerKey = await this.viewerTokens.verify(viewerToken);
+    const id = parseId(commentId, 'commentId');
+    return this.dataSource.transaction(async (manager) => {
+      const comment = await this.lockOwn(manager, id, viewerKey);
+      const text = body.trim();
+      const [{ approved }] = await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED' AND "id" <> $2) AS "approved"`,
+        [comment.authorEmail, comment.id],
+      );
+      const policy = moderate({ authorName: comment.authorName, body: text, authorUrl: comment.authorUrl }, approved, this.rules);
+      // An edit never promotes spam, and never lets a held comment skip moderation.
+      const status =
+        comment.status === CommentStatus.SPAM ? CommentStatus.SPAM : comment.status === CommentStatus.PENDING && policy === CommentStatus.APPROVED ? CommentStatus.PENDING : policy;
+      try {
+        // TypeORM answers an UPDATE with [rows, affected].
+        const [updated] = (await manager.query(
+          `UPDATE "comment" SET "body" = $2, "status" = $3, "edited_at" = now() WHERE "id" = $1 RETURNING ${this.rows.returning('comment')}`,
+          [comment.id, text, status],
+        )) as [Record<string, unknown>[], number];
+        return this.rows.require(updated[0], 'comment');
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') throw duplicate();
+        throw error;
+      }
+    });
+  }
+
+  /** Deletes (trashes) the reader's own comment; FORBIDDEN when not theirs or too late. */
+  async deleteOwn(commentId: string, viewerToken: string): Promise<string> {
+    const viewerKey = await this.viewerTokens.verify(viewerToken);
+    const id = parseId(commentId, 'commentId');
+    return this.dataSource.transaction(async (manager) => {
+      const comment = await this.lockOwn(manager, id, viewerKey);
+      await manager.query(`UPDATE "comment" SET "status" = 'TRASH' WHERE "id" = $1`, [comment.id]);
+      return comment.id;
+    });
+  }
+
+  /** The viewer key inside a viewer token (for reading one's own pending comments). */
+  viewerKeyOf(viewerToken: string): Promise<string> {
+    return this.viewerTokens.verify(viewerToken);
+  }
+
+  private async lockOwn(manager: EntityManager, id: string, viewerKey: string): Promise<Comment> {
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT ${this.rows.select('c')} FROM "comment" "c" WHERE "c"."id" = $1 AND "c"."status" <> 'TRASH' FOR UPDATE`,
+      [id],
+    );
+    const comment = rows.length ? this.rows.require(rows[0], 'c') : null;
+    if (!comment) throw notFound('There is no such comment.');
+    if (comment.viewerKey !== viewerKey) throw new AppError('FORBIDDEN', 'You can only change your own comments.');
+    if (Date.now() - comment.createdAt.getTime() > this.rules.editMinutes * 60_000) {
+      throw new AppError('FORBIDDEN', `Comments can be changed for ${this.rules.editMinutes} minutes after posting.`);
+    }
+    return comment;
+  }
+
+  /** The article must be public and open for comments; a parent must be an approved comment of it. Returns the depth. */
+  private async checkThread(manager: EntityManager, articleId: string, parentId: string | null): Promise<number> {
+    const [article] = (await manager.query(`SELECT "a"."comments_open" FROM "article" "a" WHERE "a"."id" = $1 AND ${publicArticleSql('a')}`, [articleId])) as {
+      comments_open: boolean;
+    }[];
+    if (!article) throw notFound('There is no published article with this id.');
+    if (!article.comments_open) throw new AppError('COMMENTS_CLOSED', 'Comments are closed for this article.');
+    if (!parentId) return 0;
+    const [parent] = (await manager.query(`SELECT "depth" FROM "comment" WHERE "id" = $1 AND "article_id" = $2 AND "status" = 'APPROVED'`, [
+      parentId,
+      articleId,
+    ])) as { depth: number }[];
+    if (!parent) throw badInput('You can only reply to a published comment on the same article.', 'parentId');
+    const depth = parent.depth + 1;
+    if (depth > this.rules.maxDepth) throw badInput(`Replies can be nested at most ${this.rules.maxDepth} deep; reply further up the thread.`, 'parentId');
+    return depth;
+  }
+
+  private async refuseDuplicate(manager: EntityManager, articleId: string, parentId: string | null, email: string, body: string): Promise<void> {
+    // The same expressions as the comment_no_duplicate_idx index, which this lookup uses and which stops concurrent copies.
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM "comment"
+       WHERE "article_id" = $1 AND coalesce("parent_id", $2::uuid) = coalesce($3::uuid, $2::uuid)
+         AND lower("author_email") = lower($4) AND md5("body") = md5($5) AND "status" <> 'TRASH'
+       LIMIT 1`,
+      [articleId, NO_PARENT, parentId, email, body],
+    );
+    if (rows.length) throw duplicate();
+  }
+
+  private async replay(manager: EntityManager, answer: StoredAnswer): Promise<PostedComment> {
+    const rows: Record<string, unknown>[] = await manager.query(`SELECT ${this.rows.select('c')} FROM "comment" "c" WHERE "c"."id" = $1`, [answer.commentId]);
+    if (!rows.length) throw notFound('The comment this request created no longer exists.');
+    const comment = this.rows.require(rows[0], 'c');
+    comment.status = answer.reportedStatus;
+    return { comment, viewerToken: answer.viewerToken };
+  }
+}
+
+function duplicate(): AppError {
+  return new AppError('DUPLICATE_COMMENT', 'You have already posted this comment here.');
+}

@@ -1,0 +1,43 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { AppError } from '../shared/errors';
+
+const AUDIENCE = 'masthead:comment-viewer';
+
+/**
+ * Viewer tokens: signed (HS256, with jose), expiring tokens given to a reader who posts a comment. A token carries a
+ * random viewer key that is also stored, privately, on each comment posted with it; with the token the reader sees
+ * their own pending comments and may edit or delete them for a short while. It carries nothing else about them.
+ */
+export class ViewerTokens {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly lifetimeDays: number,
+  ) {
+    this.key = new TextEncoder().encode(`${secret}:viewer-token`);
+  }
+
+  issue(viewerKey: string): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(viewerKey)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.lifetimeDays}d`)
+      .sign(this.key);
+  }
+
+  /** The viewer key inside a token; INVALID_TOKEN for a forged or malformed one, TOKEN_EXPIRED for an old one. */
+  async verify(token: string): Promise<string> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { audience: AUDIENCE, algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string') throw new AppError('INVALID_TOKEN', 'This viewer token is not valid.');
+      return payload.sub;
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (error instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'This viewer token has expired. It is renewed each time you post a comment.');
+      throw new AppError('INVALID_TOKEN', 'This viewer token is not valid.');
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import type { DataSource, EntityManager } from 'typeorm';
+import { publicArticleSql } from '../article/article.service';
+import { EntityRows } from '../db/rows';
+import { enqueueMail } from '../mail/mail.outbox';
+import type { ClientInfo } from '../shared/client';
+import { hmacHex, randomToken, sha256Hex } from '../shared/crypto';
+import { AppError, badInput } from '../shared/errors';
+import { parseId } from '../shared/ids';
+import type { RateLimits, RateRule } from '../shared/rate-limit';
+import { NewsletterStatus, NewsletterSubscription } from './newsletter.entity';
+
+export interface NewsletterSettings {
+  /** Link in the confirmation mail; {token} is replaced. */
+  confirmUrl: string;
+  /** One-click unsubscribe link (this gateway); {token} is replaced. */
+  unsubscribeUrl: string;
+  mailsPerAddressHour: number;
+  signupsPerClient12h: number;
+  /** Derives each subscription's unsubscribe token, so every mail can carry the same link. */
+  secret: string;
+}
+
+export interface SignUp {
+  email: string;
+  sourceArticleId?: string | null;
+  honeypot?: string | null;
+}
+
+/** How long a confirmation link stays valid. */
+const CONFIRMATION_HOURS = 48;
+/** A repeated sign-up sends a fresh link only when the last one is at least this old (a double click sends one). */
+const RESEND_AFTER_MINUTES = 10;
+const TWELVE_HOURS = 12 * 3_600;
+
+/**
+ * The "Subscribe" box: double opt-in sign-up, confirmation, unsubscribing. subscribe() answers the same way whatever
+ * the address's state (new, pending, confirmed, unsubscribed), so nobody can learn who subscribes; mails go through the
+ * outbox in the same transaction as the change that causes them.
+ */
+export class NewsletterService {
+  private readonly rows: EntityRows<NewsletterSubscription>;
+  private readonly mailsPerAddress: RateRule;
+  private readonly signupsPerClient: RateRule;
+  private readonly newPairsPerClient: RateRule = { name: 'newsletter:client-address', points: 1, durationSeconds: TWELVE_HOURS };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rateLimits: RateLimits,
+    private readonly settings: NewsletterSettings,
+  ) {
+    this.rows = new EntityRows(dataSource, NewsletterSubscription);
+    this.mailsPerAddress = { name: 'newsletter:address-mails', points: settings.mailsPerAddressHour, durationSeconds: 3_600 };
+    this.signupsPerClient = { name: 'newsletter:client', points: settings.signupsPerClient12h, durationSeconds: TWELVE_HOURS };
+  }
+
+  /**
+   * Signs an address up, or sends a new confirmation link where one is due. Resolves the same way in every case;
+   * throws only for bad input (BAD_USER_INPUT) and for a client over its sign-up limit (RATE_LIMITED).
+   */
+  async subscribe(signUp: SignUp, client: ClientInfo): Promise<void> {
+    const email = normaliseEmail(signUp.email);
+    const sourceArticleId = signUp.sourceArticleId ? parseId(signUp.sourceArticleId, 'sourceArticleId') : null;
+    // A bot that filled the hidden field is answered like anyone else, and nothing happens.
+    if (signUp.honeypot?.trim()) return;
+
+    await this.dataSource.transaction(async (manager) => {
+      // A client may sign up a few different addresses; asking again for the same one does not count twice.
+      if (await this.rateLimits.tryConsume(this.newPairsPerClient, sha256Hex(`${client.addressHash}:${email}`), manager)) {
+        await this.rateLimits.consume(this.signupsPerClient, client.addressHash, manager);
+      }
+      const attribution = await this.publicArticle(manager, sourceArticleId);
+      const id = randomUUID();
+      const confirmation = randomToken();
+      const created: unknown[] = await manager.query(
+        `INSERT INTO "newsletter_subscription"
+           ("id", "email", "status", "confirmation_token_hash", "confirmation_expires_at", "unsubscribe_token_hash", "source_article_id", "referrer")
+         VALUES ($1, $2, 'PENDING', $3, now() + make_interval(hours => $4), $5, $6, $7)
+         ON CONFLICT ("email") DO NOTHING RETURNING "id"`,
+        [id, email, sha256Hex(confirmation), CONFIRMATION_HOURS, sha256Hex(this.unsubscribeToken(id)), attribution, client.referrer],
+      );
+      if (created.length) {
+        await this.rateLimits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager);
+        await this.sendConfirmation(manager, email, id, confirmation);
+        return;
+      }
+      const [existing] = (await manager.query(
+        `SELECT "id", "status", "confirmation_expires_at" <= now() + make_interval(hours => $2, mins => -$3) AS "resend_due"
+         FROM "newsletter_subscription" WHERE "email" = $1 FOR UPDATE`,
+        [email, CONFIRMATION_HOURS, RESEND_AFTER_MINUTES],
+      )) as { id: string; status: NewsletterStatus; resend_due: boolean | null }[];
+      const wantsLink =
+        existing.status === NewsletterStatus.UNSUBSCRIBED || (existing.status === NewsletterStatus.PENDING && existing.resend_due !== false);
+      // Confirmed addresses get nothing; the others a fresh link, within the per-address mail limit.
+      if (!wantsLink || !(await this.rateLimits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager))) return;
+      const fresh = randomToken();
+      await manager.query(
+        `UPDATE "newsletter_subscription"
+         SET "status" = 'PENDING', "confirmation_token_hash" = $2, "confirmation_expires_at" = now() + make_interval(hours => $3),
+             "source_article_id" = coalesce($4, "source_article_id"), "referrer" = coalesce($5, "referrer")
+         WHERE "id" = $1`,
+        [existing.id, sha256Hex(fresh), CONFIRMATION_HOURS, attribution, client.referrer],
+      );
+      await this.sendConfirmation(manager, email, existing.id, fresh);
+    });
+  }
+
+  /** Confirms a sign-up. INVALID_TOKEN for an unknown or used link, TOKEN_EXPIRED for an old one; neither changes anything. */
+  async confirm(token: string): Promise<NewsletterSubscription> {
+    return this.dataSource.transaction(async (manager) => {
+      const subscription = await this.lockBy(manager, 'confirmation_token_hash', token);
+      if (!subscription) {
+        throw new AppError('INVALID_TOKEN', 'This confirmation link is not valid: it may have been used already, or replaced by a newer one.');
+      }
+      if (!subscription.confirmationExpiresAt || subscription.confirmationExpiresAt.getTime() <= Date.now()) {
+        throw new AppError('TOKEN_EXPIRED', 'This confirmation link has expired. Subscribe again to get a new one.');
+      }
+      return this.update(
+        manager,
+        subscription.id,
+        `"status" = 'CONFIRMED', "confirmed_at" = now(), "confirmation_token_hash" = NULL, "confirmation_expires_at" = NULL`,
+      );
+    });
+  }
+
+  /** Unsubscribes (again, harmlessly, if already done). INVALID_TOKEN for an unknown link, changing nothing. */
+  async unsubscribe(token: string): Promise<NewsletterSubscription> {
+    return this.dataSource.transaction(async (manager) => {
+      const subscription = await this.lockBy(manager, 'unsubscribe_token_hash', token);
+      if (!subscription) throw new AppError('INVALID_TOKEN', 'This unsubscribe link is not valid.');
+      if (subscription.status === NewsletterStatus.UNSUBSCRIBED) return subscription;
+      return this.update(
+        manager,
+        subscription.id,
+        `"status" = 'UNSUBSCRIBED', "unsubscribed_at" = now(), "confirmation_token_hash" = NULL, "confirmation_expires_at" = NULL`,
+      );
+    });
+  }
+
+  /** The unsubscribe token of a subscription: derived, so it is the same in every mail and never stored as such. */
+  unsubscribeToken(subscriptionId: string): string {
+    return Buffer.from(hmacHex(this.settings.secret, `newsletter-unsubscribe:${subscriptionId}`), 'hex').toString('base64url');
+  }
+
+  private async sendConfirmation(manager: EntityManager, email: string, subscriptionId: string, confirmation: string): Promise<void> {
+    const confirmLink = this.settings.confirmUrl.replace('{token}', encodeURIComponent(confirmation));
+    const unsubscribeLink = this.settings.unsubscribeUrl.replace('{token}', encodeURIComponent(this.unsubscribeToken(subscriptionId)));
+    await enqueueMail(manager, {
+      to: email,
+      subject: 'Please confirm your newsletter subscription',
+      text: [
+        'Thank you for signing up for our newsletter.',
+        '',
+        `Please confirm your subscription by opening this link within ${CONFIRMATION_HOURS} hours:`,
+        confirmLink,
+        '',
+        'If you did not sign up, ignore this mail: you will not be subscribed.',
+        `To stop all mail from us: ${unsubscribeLink}`,
+      ].join('\n'),
+      headers: { 'List-Unsubscribe': `<${unsubscribeLink}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+  }
+
+  private async publicArticle(manager: EntityManager, articleId: string | null): Promise<string | null> {
+    if (!articleId) return null;
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM "article" "a" WHERE "a"."id" = $1 AND ${publicArticleSql('a')}`, [articleId]);
+    // Attribution is a courtesy: an unknown article is not worth refusing a sign-up for.
+    return rows.length ? articleId : null;
+  }
+
+  private async lockBy(manager: EntityManager, column: 'confirmation_token_hash' | 'unsubscribe_token_hash', token: string): Promise<NewsletterSubscription | null> {
+    if (!token || token.length > 200) return null;
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT ${this.rows.select('n')} FROM "newsletter_subscription" "n" WHERE "n"."${column}" = $1 FOR UPDATE`,
+      [sha256Hex(token)],
+    );
+    return rows.length ? this.rows.require(rows[0], 'n') : null;
+  }
+
+  private async update(manager: EntityManager, id: string, assignments: string): Promise<NewsletterSubscription> {
+    const [rows] = (await manager.query(`UPDATE "newsletter_subscription" SET ${assignments} WHERE "id" = $1 RETURNING ${this.rows.returning('n')}`, [id])) as [
+      Record<string, unknown>[],
+      number,
+    ];
+    return this.rows.require(rows[0], 'n');
+  }
+}
+
+/**
+ * One address, normalised: trimmed, the domain lower-cased and converted to punycode (IDN), the local part as given.
+ * Throws BAD_USER_INPUT for anything that is not a single address.
+ */
+export function normaliseEmail(input: string): string {
+  const email = input.trim();
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = at > 0 ? domainToASCII(email.slice(at + 1).toLowerCase()) : '';
+  if (at <= 0 || !local || !domain || /[\s,;<>]/.test(email)) throw badInput('Please enter one valid e-mail address.', 'email');
+  const normalised = `${local}@${domain}`;
+  if (normalised.length > 254) throw badInput('Please enter one valid e-mail address.', 'email');
+  return normalised;
+}

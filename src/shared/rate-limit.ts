@@ -1,0 +1,78 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { EntityManager } from 'typeorm';
+import type { Sql } from '../db/sql';
+import { AppError } from './errors';
+
+/** A limit: at most `points` actions per `durationSeconds`, per key. */
+export interface RateRule {
+  /** Namespaces the keys; one name per rule. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
+/**
+ * Rate limits with rate-limiter-flexible, counted where several instances share them: in PostgreSQL by default (the
+ * rate_limit table), in Redis when REDIS_URL is set. In PostgreSQL a limit can be taken inside the caller's
+ * transaction, so an action that is rolled back (a refused duplicate, say) gives its point back.
+ */
+export class RateLimits {
+  private readonly redisLimiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly redis: Redis | null,
+  ) {}
+
+  /** Takes one point for `key`; throws RATE_LIMITED (with retryAfterSeconds) when the rule's points are used up. */
+  async consume(rule: RateRule, key: string, transaction?: EntityManager): Promise<RateLimiterRes> {
+    try {
+      return await this.limiter(rule, transaction).consume(key);
+    } catch (outcome) {
+      if (outcome instanceof RateLimiterRes) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
+        throw new AppError('RATE_LIMITED', `Too many attempts. Please wait ${retryAfterSeconds} seconds and try again.`, { retryAfterSeconds });
+      }
+      throw outcome;
+    }
+  }
+
+  /** As consume(), but answers false instead of throwing when the points are used up. */
+  async tryConsume(rule: RateRule, key: string, transaction?: EntityManager): Promise<boolean> {
+    try {
+      await this.consume(rule, key, transaction);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'RATE_LIMITED') return false;
+      throw error;
+    }
+  }
+
+  private limiter(rule: RateRule, transaction?: EntityManager): RateLimiterAbstract {
+    const options = { keyPrefix: rule.name, points: rule.points, duration: rule.durationSeconds };
+    if (this.redis) {
+      let limiter = this.redisLimiters.get(rule.name);
+      if (!limiter) {
+        limiter = new RateLimiterRedis({
+          ...options,
+          storeClient: this.redis,
+          // While Redis is unreachable each instance limits on its own instead of failing the request.
+          insuranceLimiter: new RateLimiterMemory(options),
+        });
+        this.redisLimiters.set(rule.name, limiter);
+      }
+      return limiter;
+    }
+    // Cheap to build: the table exists (a migration made it) and expired rows are swept by sweepExpired().
+    const query = transaction
+      ? async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await transaction.query(text, values) })
+      : async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await this.sql.rows(text, values) });
+    return new RateLimiterPostgres({ ...options, storeClient: { query }, tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false });
+  }
+
+  /** Deletes PostgreSQL counters that expired more than an hour ago. */
+  async sweepExpired(): Promise<void> {
+    if (!this.redis) await this.sql.rows('DELETE FROM "rate_limit" WHERE "expire" < $1', [Date.now() - 3_600_000]);
+  }
+}
