@@ -37,8 +37,10 @@ function validateOptions(value: object): Promise<ValidationError[]> {
 }
 
 /** Control characters other than tab and line breaks (which a comment body may hold). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** Any control character (for one-line fields: names, addresses). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]/;
 
 /**
