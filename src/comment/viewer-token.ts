@@ -1,7 +1,7 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../shared/errors';
 
-const AUDIENCE = 'masthead:comment-viewer';
+export const VIEWER_TOKEN_AUDIENCE = 'masthead:comment-viewer';
 
 /**
  * Viewer tokens: signed (HS256, with jose), expiring tokens given to a reader who posts a comment. A token carries a
@@ -15,14 +15,14 @@ export class ViewerTokens {
     secret: string,
     private readonly lifetimeDays: number,
   ) {
-    this.key = new TextEncoder().encode(`${secret}:viewer-token`);
+    this.key = viewerTokenKey(secret);
   }
 
   issue(viewerKey: string): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(viewerKey)
-      .setAudience(AUDIENCE)
+      .setAudience(VIEWER_TOKEN_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.lifetimeDays}d`)
       .sign(this.key);
@@ -31,7 +31,7 @@ export class ViewerTokens {
   /** The viewer key inside a token; INVALID_TOKEN for a forged or malformed one, TOKEN_EXPIRED for an old one. */
   async verify(token: string): Promise<string> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, { audience: VIEWER_TOKEN_AUDIENCE, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string') throw new AppError('INVALID_TOKEN', 'This viewer token is not valid.');
       return payload.sub;
     } catch (error) {
@@ -40,4 +40,9 @@ export class ViewerTokens {
       throw new AppError('INVALID_TOKEN', 'This viewer token is not valid.');
     }
   }
+}
+
+/** The signing key, derived from MASTHEAD_SECRET so that it differs from every other use of the secret. */
+export function viewerTokenKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(`${secret}:viewer-token`);
 }

@@ -68,7 +68,7 @@ export class RateLimits {
     const query = transaction
       ? async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await transaction.query(text, values) })
       : async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await this.sql.rows(text, values) });
-    return new RateLimiterPostgres({ ...options, storeClient: { query }, tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false });
+    return new RateLimiterPostgres({ ...options, storeClient: { query }, storeType: 'client', tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false });
   }
 
   /** Deletes PostgreSQL counters that expired more than an hour ago. */

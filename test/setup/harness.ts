@@ -30,7 +30,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   if (!databaseUrl) throw new Error('MASTHEAD_TEST_DATABASE_URL is unset: run the tests through jest (npm test), which prepares the database.');
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PUBLIC_BASE_URL: 'https://news.example.com',
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.MASTHEAD_TEST_POOL_SIZE ?? '5',
