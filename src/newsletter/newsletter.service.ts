@@ -86,7 +86,7 @@ export class NewsletterService {
         return;
       }
       const [existing] = (await manager.query(
-        `SELECT "id", "status", "confirmation_expires_at" <= now() + make_interval(hours => $2, mins => -$3) AS "resend_due"
+        `SELECT "id", "status", "confirmation_expires_at" <= now() + make_interval(hours => $2::int, mins => -$3::int) AS "resend_due"
          FROM "newsletter_subscription" WHERE "email" = $1 FOR UPDATE`,
         [email, CONFIRMATION_HOURS, RESEND_AFTER_MINUTES],
       )) as { id: string; status: NewsletterStatus; resend_due: boolean | null }[];
