@@ -32,7 +32,7 @@ describe('addComment', () => {
     const article = await f.makeArticle();
     const response = await post(article.id, { authorName: '  Ada  ', body: '  First thoughts.\nSecond line.  ', authorUrl: 'https://ada.example.org/' });
     expect(response.body.errors).toBeUndefined();
-    const { comment, viewerToken } = response.body.data?.addComment;
+    const { comment, viewerToken } = response.body.data?.addComment ?? {};
     expect(comment).toMatchObject({ status: 'PENDING', authorName: 'Ada', body: 'First thoughts.\nSecond line.', authorUrl: 'https://ada.example.org/', depth: 0, parent: null });
     expect(typeof viewerToken).toBe('string');
 
@@ -155,7 +155,7 @@ describe('addComment', () => {
       const article = await f.makeArticle();
       const response = await post(article.id, { honeypot: 'http://bot.example' });
       expect(response.body.errors).toBeUndefined();
-      const { comment, viewerToken } = response.body.data?.addComment;
+      const { comment, viewerToken } = response.body.data?.addComment ?? {};
       expect(comment.status).toBe('PENDING');
       expect((await storedComments()).map((stored) => stored.status)).toEqual(['SPAM']);
       expect((await t.gql(THREAD, { id: article.id, token: viewerToken })).body.data?.article.comments.edges).toEqual([]);
