@@ -13,7 +13,7 @@ export interface GatewayStats {
 }
 
 async function main(): Promise<void> {
-  const app = await createApp(loadConfig(process.env), { migrate: false });
+  const app = await createApp(loadConfig(process.env));
   const url = await app.listen(0, '127.0.0.1');
   process.on('message', (message: string) => {
     if (message === 'stats') {

@@ -63,7 +63,7 @@ function ask<T>(child: ChildProcess, request: unknown, key: string): Promise<T> 
   });
 }
 
-async function load(url: string, body: string, seconds: number): Promise<Measurement> {
+async function load(url: string, body: string, seconds: number, extra: Partial<autocannon.Options> = {}): Promise<Measurement> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -71,7 +71,12 @@ async function load(url: string, body: string, seconds: number): Promise<Measure
     body,
     connections: CONNECTIONS,
     duration: seconds,
+    ...extra,
   });
+  return summarise(result);
+}
+
+function summarise(result: autocannon.Result): Measurement {
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
@@ -79,6 +84,87 @@ async function load(url: string, body: string, seconds: number): Promise<Measure
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+  };
+}
+
+/** Reads for the mixed load: front page and article page in turn. */
+function readRequests(scenarios: Scenario[]): autocannon.Request[] {
+  return scenarios.map((scenario) => ({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: scenario.body }));
+}
+
+const ADD_COMMENT = `mutation Post($input: AddCommentInput!) { addComment(input: $input) { comment { id status } } }`;
+
+interface MixedResult {
+  reads: Measurement;
+  writes: Measurement;
+  acknowledged: string[];
+  lost: number;
+  duplicated: number;
+}
+
+/**
+ * 95% reads, 5% addComment: the reads at full speed, and beside them the writes at one for every 19 reads of the
+ * read-only baseline, each from a different simulated reader (its own address and e-mail). Then every acknowledged
+ * comment id is looked up: each must be stored exactly once.
+ */
+async function mixedLoad(gatewayUrl: string, databaseUrl: string, scenarios: Scenario[], articleIds: string[], readOnlyRps: number): Promise<MixedResult> {
+  const runId = Date.now().toString(36);
+  let sequence = 0;
+  const acknowledged: string[] = [];
+  const writeRate = Math.max(1, Math.round(readOnlyRps / 19));
+  const writes = autocannon({
+    url: `${gatewayUrl}/graphql`,
+    connections: 2,
+    overallRate: writeRate,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        path: '/graphql',
+        setupRequest: (request) => {
+          sequence += 1;
+          const n = sequence;
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+            body: JSON.stringify({
+              query: ADD_COMMENT,
+              variables: {
+                input: {
+                  articleId: articleIds[n % articleIds.length],
+                  authorName: `Bench reader ${n}`,
+                  authorEmail: `bench-${runId}-${n}@example.com`,
+                  body: `Benchmark comment ${runId}/${n}: a reader's view of the story.`,
+                },
+              },
+            }),
+          };
+        },
+        onResponse: (status, body) => {
+          if (status !== 200) return;
+          const id = (JSON.parse(body) as { data?: { addComment?: { comment?: { id?: string } } } }).data?.addComment?.comment?.id;
+          if (id) acknowledged.push(id);
+        },
+      },
+    ],
+  });
+  const reads = autocannon({ url: `${gatewayUrl}/graphql`, connections: CONNECTIONS - 2, duration: DURATION_S, requests: readRequests(scenarios) });
+  const [readResult, writeResult] = await Promise.all([reads, writes]);
+
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const found = await client.query(`SELECT count(*)::int AS "count" FROM "comment" WHERE "id" = ANY($1::uuid[])`, [acknowledged]);
+  const copies = await client.query(
+    `SELECT count(*)::int AS "extra" FROM (SELECT "author_email", "body", count(*) AS "n" FROM "comment" WHERE "author_email" LIKE $1 GROUP BY 1, 2 HAVING count(*) > 1) "d"`,
+    [`bench-${runId}-%`],
+  );
+  await client.end();
+  return {
+    reads: summarise(readResult),
+    writes: summarise(writeResult),
+    acknowledged,
+    lost: acknowledged.length - found.rows[0].count,
+    duplicated: copies.rows[0].extra,
   };
 }
 
@@ -121,6 +207,8 @@ async function main(): Promise<void> {
     `SELECT "a"."slug" FROM "article" "a" JOIN "comment" "c" ON "c"."article_id" = "a"."id" AND "c"."status" = 'APPROVED'
      GROUP BY "a"."id" ORDER BY count(*) DESC, "a"."id" LIMIT 1 OFFSET 49`,
   );
+  const { rows: articleRows } = await client.query(`SELECT "id" FROM "article" WHERE "status" = 'PUBLISHED' ORDER BY "published_at" DESC LIMIT 200`);
+  const articleIds = articleRows.map((row: { id: string }) => row.id);
   await client.end();
 
   const scenarios: Scenario[] = [
@@ -134,10 +222,15 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SEED_DEMO_CONTENT: 'false',
+    // The mixed load speaks for many readers through X-Forwarded-For.
+    TRUST_PROXY: 'true',
+    MASTHEAD_SECRET: process.env.MASTHEAD_SECRET ?? 'benchmark-secret-benchmark-secret-0000',
   });
   const ceiling = await start('ceiling-process.js', process.env);
 
   const results: { scenario: string; gateway: GatewayMeasurement; ceiling: Measurement; responseBytes: number }[] = [];
+  let readOnly: Measurement | undefined;
+  let mixed: MixedResult | undefined;
   try {
     for (const scenario of scenarios) {
       const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: scenario.body });
@@ -152,6 +245,11 @@ async function main(): Promise<void> {
       const ceilingResult = await load(`${ceiling.url}${scenario.path}`, scenario.body, DURATION_S);
       results.push({ scenario: scenario.name, gateway: gatewayResult, ceiling: ceilingResult, responseBytes: bytes.length });
     }
+
+    console.log(`\nreads only (front page and article page in turn), then the same with 5% addComment beside them`);
+    await load(`${gateway.url}/graphql`, '', WARMUP_S, { requests: readRequests(scenarios) });
+    readOnly = await load(`${gateway.url}/graphql`, '', DURATION_S, { requests: readRequests(scenarios) });
+    mixed = await mixedLoad(gateway.url, databaseUrl, scenarios, articleIds, readOnly.requestsPerSecond);
   } finally {
     gateway.child.send('stop');
     ceiling.child.kill();
@@ -175,6 +273,19 @@ async function main(): Promise<void> {
       { scenario, server: 'ceiling', 'req/s': Math.round(c.requestsPerSecond), 'p50 ms': c.p50Ms, 'p99 ms': c.p99Ms, 'errors+non2xx': c.errors + c.non2xx },
     ]),
   );
+  if (readOnly && mixed) {
+    const writeShare = mixed.writes.requests / (mixed.writes.requests + mixed.reads.requests);
+    console.table([
+      { load: 'reads only', 'req/s': Math.round(readOnly.requestsPerSecond), 'p50 ms': readOnly.p50Ms, 'p99 ms': readOnly.p99Ms, 'errors+non2xx': readOnly.errors + readOnly.non2xx },
+      { load: 'mixed: reads', 'req/s': Math.round(mixed.reads.requestsPerSecond), 'p50 ms': mixed.reads.p50Ms, 'p99 ms': mixed.reads.p99Ms, 'errors+non2xx': mixed.reads.errors + mixed.reads.non2xx },
+      { load: 'mixed: addComment', 'req/s': Math.round(mixed.writes.requestsPerSecond), 'p50 ms': mixed.writes.p50Ms, 'p99 ms': mixed.writes.p99Ms, 'errors+non2xx': mixed.writes.errors + mixed.writes.non2xx },
+    ]);
+    const readDrop = 1 - mixed.reads.requestsPerSecond / readOnly.requestsPerSecond;
+    console.log(
+      `Mixed load: ${(writeShare * 100).toFixed(1)}% writes; ${mixed.acknowledged.length} comments acknowledged, ${mixed.lost} lost, ${mixed.duplicated} stored twice ` +
+        `(target: none); reads at ${(100 * (1 - readDrop)).toFixed(1)}% of the read-only run (target: 85% or more).`,
+    );
+  }
   const front = results[0];
   const ratio = front.ceiling.requestsPerSecond / front.gateway.requestsPerSecond;
   console.log(`Front page: gateway at 1/${ratio.toFixed(1)} of the ceiling (target: 1/35 or better); peak RSS ${Math.round(front.gateway.peakRssMb)} MB (target: 300 MB or less).`);
@@ -182,7 +293,14 @@ async function main(): Promise<void> {
   const outputDir = path.join(__dirname, '..', '..', 'bench', 'results');
   fs.mkdirSync(outputDir, { recursive: true });
   const file = path.join(outputDir, 'last-run.json');
-  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      { at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results, readOnly, mixed: mixed && { ...mixed, acknowledged: mixed.acknowledged.length } },
+      null,
+      2,
+    ),
+  );
   console.log(`Full figures: ${path.relative(process.cwd(), file)}`);
 }
 

@@ -47,9 +47,6 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       // Fail fast instead of hanging when the pool is exhausted or the server is unreachable.
       connectionTimeoutMillis: 10_000,
       statement_timeout: options.statementTimeoutMs,
-      // Prepared statements (db/sql.ts) keep one generic plan instead of re-planning for every parameter set:
-      // the hot reads are index-driven, and planning them cost as much as running them.
-      options: '-c plan_cache_mode=force_generic_plan',
       idle_in_transaction_session_timeout: 60_000,
     },
   });
