@@ -164,8 +164,8 @@ async function main(): Promise<void> {
       rows.at.push(new Date(at).toISOString());
     }
     await client.query(
-      `INSERT INTO "comment" ("id", "article_id", "parent_id", "author_name", "author_email", "body", "status", "created_at")
-       SELECT "id", "article", "parent", "name", "email", "body", "status"::comment_status, "at"
+      `INSERT INTO "comment" ("id", "article_id", "parent_id", "author_name", "author_email", "body", "status", "created_at", "depth")
+       SELECT "id", "article", "parent", "name", "email", "body", "status"::comment_status, "at", CASE WHEN "parent" IS NULL THEN 0 ELSE 1 END
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
          AS t("id", "article", "parent", "name", "email", "body", "status", "at")`,
       [rows.id, rows.article, rows.parent, rows.name, rows.email, rows.body, rows.status, rows.at],

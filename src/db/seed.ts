@@ -63,10 +63,12 @@ async function insertDemoContent(manager: EntityManager, now: Date): Promise<voi
 async function insertThread(manager: EntityManager, article: Article, comments: DemoComment[], publishedAt: Date): Promise<void> {
   const saved = new Map<string, Comment>();
   for (const demo of comments) {
+    const parent = demo.replyTo ? lookup(saved, demo.replyTo) : null;
     const comment = await manager.save(
       manager.create(Comment, {
         articleId: article.id,
-        parentId: demo.replyTo ? lookup(saved, demo.replyTo).id : null,
+        parentId: parent?.id ?? null,
+        depth: parent ? parent.depth + 1 : 0,
         authorName: demo.authorName,
         authorEmail: demo.authorEmail,
         body: demo.body,

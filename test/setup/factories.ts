@@ -57,6 +57,7 @@ export function factories(dataSource: DataSource) {
       manager.create(Comment, {
         articleId: article.id,
         parentId: parent?.id ?? null,
+        depth: parent ? parent.depth + 1 : 0,
         authorName: `Reader ${n}`,
         authorEmail: `reader${n}@example.com`,
         body: `Comment ${n}`,
