@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ArticleStatus } from '../../src/article/article.entity';
 import { CommentStatus } from '../../src/comment/comment.entity';
 import { errorCodes, useTestApp, type GraphQLResponse } from '../setup/harness';
@@ -250,5 +251,25 @@ describe('addComment', () => {
     expect(stored.map((comment) => comment.body)).toEqual(naughty);
     const seen = await t.gql(`query ($token: String!) { myComments(viewerToken: $token) { edges { node { body authorName } } } }`, { token: tokens[0] });
     expect(seen.body.data?.myComments.edges[0].node).toEqual({ body: naughty[0], authorName: naughty[0].slice(0, 40) });
+  });
+});
+
+describe('addComment with generated text (fast-check)', () => {
+  // Anything a person could type: any Unicode, but no control characters, not blank, within the name limit.
+  const typed = fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: 80 })
+    .filter((text) => text.trim().length > 0 && text.trim().length <= 245 && !/[\u0000-\u001F\u007F]/.test(text)); // eslint-disable-line no-control-regex
+
+  it('stores whatever readers type exactly (trimmed) and returns it as data, never a 500', async () => {
+    const article = await f.makeArticle();
+    await fc.assert(
+      fc.asyncProperty(typed, typed, async (name, body) => {
+        const response = await post(article.id, { authorName: name, body });
+        expect(response.status).toBe(200);
+        expect(response.body.errors).toBeUndefined();
+        expect(response.body.data?.addComment.comment).toMatchObject({ authorName: name.trim(), body: body.trim() });
+      }),
+      { numRuns: 40, seed: 20261127 },
+    );
   });
 });
