@@ -21,10 +21,26 @@ import { createHttpApp } from './http';
 import { buildAppSchema } from './schema';
 import { createErrorFormatter } from './shared/format-error';
 import { jitExecutor } from './shared/jit-executor';
+import { forgetOldIdempotencyKeys } from './shared/idempotency';
 import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
 
-/** How often expired rate-limit counters are deleted from PostgreSQL. */
+/** How long start-up waits for Redis before going on without it (limits then count per instance until it connects). */
+const REDIS_READY_MS = 5_000;
+
+async function waitUntilReady(redis: Redis, ms: number, log: Logger): Promise<void> {
+  if (redis.status === 'ready') return;
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  if (!ready) log.warn({ waitedMs: ms }, 'Redis is not reachable yet: starting anyway');
+}
+
+/** How often expired rate-limit counters and old idempotency keys are deleted from PostgreSQL. */
 const SWEEP_MS = 5 * 60_000;
 
 export interface App {
@@ -78,13 +94,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Redis only when configured: a single instance keeps its rate-limit counters in PostgreSQL.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
   redis?.on('error', (error) => log.warn({ err: error }, 'Redis unavailable: rate limits fall back to per-instance counting'));
+  if (redis) await waitUntilReady(redis, REDIS_READY_MS, log);
   const services = createServices({ dataSource, sql: new Sql(dataSource, sqlStatements, config.database.preparedStatements), redis, config });
   const mailWorker = new MailWorker(dataSource, log, config.mail);
   const background = options.background ?? true;
   let sweeper: NodeJS.Timeout | null = null;
   if (background) {
     mailWorker.start();
-    sweeper = setInterval(() => void services.rateLimits.sweepExpired().catch((error: unknown) => log.warn({ err: error }, 'sweeping rate limits failed')), SWEEP_MS);
+    sweeper = setInterval(
+      () =>
+        void Promise.all([services.rateLimits.sweepExpired(), forgetOldIdempotencyKeys(dataSource)]).catch((error: unknown) =>
+          log.warn({ err: error }, 'sweeping expired rate limits and idempotency keys failed'),
+        ),
+      SWEEP_MS,
+    );
     sweeper.unref();
   }
   const httpServer = http.createServer();

@@ -41,6 +41,11 @@ export function createHttpApp(options: {
     pinoHttp({
       logger: log,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // No client addresses, headers or query strings (which can hold tokens) in the log: method, path and id only.
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: req.url?.split('?')[0] }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
     }),
   );

@@ -142,7 +142,10 @@ export class ArticleResolver {
     return (await loaders.comments.countsByArticle.load(article.id)).all;
   }
 
-  @FieldResolver(() => CommentConnection, { description: 'Approved top-level comments, oldest first.', complexity: paginatedComplexity() })
+  @FieldResolver(() => CommentConnection, {
+    description: 'Approved top-level comments, oldest first (with a viewer token, also your own pending ones; totalCount counts approved ones).',
+    complexity: paginatedComplexity(),
+  })
   async comments(@Root() article: Article, @Args() { viewerToken, ...page }: ThreadArgs, @Ctx() context: RequestContext): Promise<CommentConnection> {
     return threadConnection(context.loaders, article.id, page, await context.viewerKeyOf(viewerToken));
   }

@@ -7,7 +7,7 @@ import { sha256Hex } from '../shared/crypto';
 import { AppError, badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
 import { claimIdempotencyKey } from '../shared/idempotency';
-import type { RateLimits, RateRule } from '../shared/rate-limit';
+import type { RateLimits, RateRule, RequestRateLimits } from '../shared/rate-limit';
 import { Comment, CommentStatus } from './comment.entity';
 import { moderate, type ModerationRules } from './comment.policy';
 import type { ViewerTokens } from './viewer-token';
@@ -37,11 +37,13 @@ export interface PostedComment {
   viewerToken: string;
 }
 
-/** What an idempotency record keeps of an answer, to give it again. */
+/**
+ * What an idempotency record keeps of an answer, to give it again. Not the viewer token: a replay issues a fresh one
+ * for the same viewer key, so no token sits in the database.
+ */
 interface StoredAnswer {
   commentId: string;
   reportedStatus: CommentStatus;
-  viewerToken: string;
 }
 
 const NO_PARENT = '00000000-0000-0000-0000-000000000000';
@@ -82,40 +84,61 @@ export class CommentPostingService {
     };
     const viewerKey = input.viewerToken ? await this.viewerTokens.verify(input.viewerToken) : randomUUID();
     const caughtByHoneypot = Boolean(input.honeypot?.trim());
+    const limits = this.rateLimits.forRequest();
+    try {
+      return await this.dataSource.transaction((manager) => this.insert(manager, input, fields, { articleId, parentId, viewerKey, caughtByHoneypot }, client, limits));
+    } catch (error) {
+      await limits.refund();
+      throw error;
+    }
+  }
 
-    return this.dataSource.transaction(async (manager) => {
-      const claim = input.idempotencyKey
-        ? await claimIdempotencyKey<StoredAnswer>(manager, 'addComment', input.idempotencyKey, { articleId, parentId, ...fields, honeypot: input.honeypot ?? null })
-        : null;
-      if (claim?.replayed) return this.replay(manager, claim.response);
+  /** The checks and the write of post(), inside its transaction. */
+  private async insert(
+    manager: EntityManager,
+    input: NewComment,
+    fields: { authorName: string; authorEmail: string; body: string; authorUrl: string | null },
+    ids: { articleId: string; parentId: string | null; viewerKey: string; caughtByHoneypot: boolean },
+    client: ClientInfo,
+    limits: RequestRateLimits,
+  ): Promise<PostedComment> {
+    const { articleId, parentId, viewerKey, caughtByHoneypot } = ids;
+    const claim = input.idempotencyKey
+      ? await claimIdempotencyKey<StoredAnswer>(manager, 'addComment', input.idempotencyKey, {
+          articleId,
+          parentId,
+          ...fields,
+          honeypot: input.honeypot ?? null,
+          viewerToken: input.viewerToken ?? null,
+        })
+      : null;
+    if (claim?.replayed) return this.replay(manager, claim.response);
 
-      const depth = await this.checkThread(manager, articleId, parentId);
-      await this.refuseDuplicate(manager, articleId, parentId, fields.authorEmail, fields.body);
-      await this.rateLimits.consume(this.floodByClient, client.addressHash, manager);
-      await this.rateLimits.consume(this.floodByAddress, sha256Hex(fields.authorEmail.toLowerCase()), manager);
+    const depth = await this.checkThread(manager, articleId, parentId);
+    await this.refuseDuplicate(manager, articleId, parentId, fields.authorEmail, fields.body);
+    await limits.consume(this.floodByClient, client.addressHash, manager);
+    await limits.consume(this.floodByAddress, sha256Hex(fields.authorEmail.toLowerCase()), manager);
 
-      const [{ approved }] = await manager.query(
-        `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED') AS "approved"`,
-        [fields.authorEmail],
-      );
-      const policyStatus = moderate(fields, approved, this.rules);
-      // A bot that filled the honeypot is told what a person would be told, and its comment is filed as spam.
-      const status = caughtByHoneypot ? CommentStatus.SPAM : policyStatus;
+    const [{ approved }] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED') AS "approved"`,
+      [fields.authorEmail],
+    );
+    const policyStatus = moderate(fields, approved, this.rules);
+    // A bot that filled the honeypot is told what a person would be told, and its comment is filed as spam.
+    const status = caughtByHoneypot ? CommentStatus.SPAM : policyStatus;
 
-      const inserted: Record<string, unknown>[] = await manager.query(
-        `INSERT INTO "comment" ("article_id", "parent_id", "author_name", "author_email", "author_url", "body", "status", "depth", "viewer_key", "ip_hash")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT DO NOTHING
-         RETURNING ${this.rows.returning('comment')}`,
-        [articleId, parentId, fields.authorName, fields.authorEmail, fields.authorUrl, fields.body, status, depth, viewerKey, client.addressHash],
-      );
-      if (!inserted.length) throw duplicate();
-      const comment = this.rows.require(inserted[0], 'comment');
-      const viewerToken = await this.viewerTokens.issue(viewerKey);
-      await claim?.complete({ commentId: comment.id, reportedStatus: policyStatus, viewerToken });
-      comment.status = policyStatus;
-      return { comment, viewerToken };
-    });
+    const inserted: Record<string, unknown>[] = await manager.query(
+      `INSERT INTO "comment" ("article_id", "parent_id", "author_name", "author_email", "author_url", "body", "status", "depth", "viewer_key", "ip_hash")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT DO NOTHING
+       RETURNING ${this.rows.returning('comment')}`,
+      [articleId, parentId, fields.authorName, fields.authorEmail, fields.authorUrl, fields.body, status, depth, viewerKey, client.addressHash],
+    );
+    if (!inserted.length) throw duplicate();
+    const comment = this.rows.require(inserted[0], 'comment');
+    await claim?.complete({ commentId: comment.id, reportedStatus: policyStatus });
+    comment.status = policyStatus;
+    return { comment, viewerToken: await this.viewerTokens.issue(viewerKey) };
   }
 
   /** The reader's own comment, changed; it goes through moderation again. FORBIDDEN when not theirs or too late. */
@@ -212,7 +235,7 @@ export class CommentPostingService {
     if (!rows.length) throw notFound('The comment this request created no longer exists.');
     const comment = this.rows.require(rows[0], 'c');
     comment.status = answer.reportedStatus;
-    return { comment, viewerToken: answer.viewerToken };
+    return { comment, viewerToken: await this.viewerTokens.issue(comment.viewerKey ?? randomUUID()) };
   }
 }
 

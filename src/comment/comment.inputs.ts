@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { IsOptional, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { PageArgs } from '../shared/pagination';
-import { IsEmailAddress, NoControlCharacters, TrimmedLength } from '../shared/validation';
+import { IsEmailAddress, IsOptionalHttpUrl, NoControlCharacters, TrimmedLength } from '../shared/validation';
 
 export const COMMENT_LIMITS = { name: 245, email: 100, body: 10_000, url: 200 } as const;
 
@@ -32,10 +32,11 @@ export class AddCommentInput {
   @NoControlCharacters({ multiline: true, message: 'Your comment contains characters that are not allowed' })
   body: string;
 
-  @Field(() => String, { nullable: true, description: 'Your website (http or https).' })
-  @IsOptional()
-  @MaxLength(COMMENT_LIMITS.url, { message: `Your website address must be at most ${COMMENT_LIMITS.url} characters` })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'Your website must be an http:// or https:// address' })
+  @Field(() => String, { nullable: true, description: 'Your website (http or https); empty for none.' })
+  @IsOptionalHttpUrl(COMMENT_LIMITS.url, {
+    invalid: 'Your website must be an http:// or https:// address',
+    tooLong: `Your website address must be at most ${COMMENT_LIMITS.url} characters`,
+  })
   authorUrl?: string | null;
 
   @Field(() => String, {

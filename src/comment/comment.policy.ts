@@ -8,7 +8,8 @@ export interface ModerationRules {
   blockedWords: readonly string[];
 }
 
-const LINK = /\bhttps?:\/\/|\bwww\.[^\s.]/gi;
+/** One link: an http(s) address or a bare www. address, counted once however it is written. */
+const LINK = /(?:\bhttps?:\/\/|\bwww\.)[^\s]+/gi;
 
 /**
  * The moderation policy for a new or edited comment, first rule that applies wins: a blocked word anywhere is SPAM;
@@ -20,9 +21,20 @@ export function moderate(
   hasApprovedBefore: boolean,
   rules: ModerationRules,
 ): CommentStatus {
-  const text = `${comment.authorName}\n${comment.body}\n${comment.authorUrl ?? ''}`.toLowerCase();
-  if (rules.blockedWords.some((word) => text.includes(word))) return CommentStatus.SPAM;
+  const text = `${comment.authorName}\n${comment.body}\n${comment.authorUrl ?? ''}`;
+  if (blockedWordsPattern(rules.blockedWords)?.test(text)) return CommentStatus.SPAM;
   if ((comment.body.match(LINK)?.length ?? 0) >= rules.holdLinks) return CommentStatus.PENDING;
   if (hasApprovedBefore) return CommentStatus.APPROVED;
   return CommentStatus[rules.defaultStatus];
+}
+
+const patterns = new WeakMap<readonly string[], RegExp | null>();
+
+/** Blocked words as whole words (so "ass" does not catch "class"), in any script, case-insensitive. */
+function blockedWordsPattern(words: readonly string[]): RegExp | null {
+  if (!patterns.has(words)) {
+    const escaped = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    patterns.set(words, escaped.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'iu') : null);
+  }
+  return patterns.get(words) ?? null;
 }

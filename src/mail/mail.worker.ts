@@ -4,9 +4,12 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 
 /** Mails claimed per pass. */
-const BATCH = 20;
-/** A claimed mail not marked sent within this long (the process died mid-send) is tried again. */
-const LEASE_SECONDS = 300;
+const BATCH = 5;
+/**
+ * A claimed mail not marked sent within this long (the process died mid-send) is tried again. It must outlast a whole
+ * batch against a slow server (5 × 50 s of SMTP timeouts), or another instance would send a claimed mail again.
+ */
+const LEASE_SECONDS = 600;
 /** Retry delays double from the first to the last, then stay there; a mail is never given up. */
 const FIRST_RETRY_SECONDS = 30;
 const LAST_RETRY_SECONDS = 3_600;
@@ -20,7 +23,8 @@ export interface DeliveryReport {
  * Delivers the mail outbox with nodemailer: SMTP when SMTP_URL is set, otherwise a development transport that logs
  * each mail (links included) instead of sending it. Each pass claims due mails with a short transaction (FOR UPDATE
  * SKIP LOCKED, so several instances never take the same mail), sends them outside any transaction, then records the
- * outcome. A failed send is retried with backoff; delivery is at least once.
+ * outcome. A failed send is retried with backoff; delivery is at least once (a process that dies between sending and
+ * recording sends that mail again after the lease).
  */
 export class MailWorker {
   private readonly transport: Transporter;

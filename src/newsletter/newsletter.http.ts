@@ -12,6 +12,11 @@ import type { NewsletterService } from './newsletter.service';
 export function newsletterRoutes(newsletter: NewsletterService, log: Logger): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '2kb' }));
+  router.use((_request, response, next) => {
+    // The pages carry a button that changes state: never inside someone else's frame.
+    response.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'; default-src 'none'; form-action 'self'", 'Cache-Control': 'no-store' });
+    next();
+  });
 
   router.get('/newsletter/unsubscribe', (request, response) => {
     const token = typeof request.query.token === 'string' ? request.query.token : '';

@@ -8,7 +8,7 @@ import type { ClientInfo } from '../shared/client';
 import { hmacHex, randomToken, sha256Hex } from '../shared/crypto';
 import { AppError, badInput } from '../shared/errors';
 import { parseId } from '../shared/ids';
-import type { RateLimits, RateRule } from '../shared/rate-limit';
+import type { RateLimits, RateRule, RequestRateLimits } from '../shared/rate-limit';
 import { NewsletterStatus, NewsletterSubscription } from './newsletter.entity';
 
 export interface NewsletterSettings {
@@ -64,46 +64,54 @@ export class NewsletterService {
     const sourceArticleId = signUp.sourceArticleId ? parseId(signUp.sourceArticleId, 'sourceArticleId') : null;
     // A bot that filled the hidden field is answered like anyone else, and nothing happens.
     if (signUp.honeypot?.trim()) return;
+    const limits = this.rateLimits.forRequest();
+    try {
+      await this.dataSource.transaction((manager) => this.signUp(manager, email, sourceArticleId, client, limits));
+    } catch (error) {
+      await limits.refund();
+      throw error;
+    }
+  }
 
-    await this.dataSource.transaction(async (manager) => {
-      // A client may sign up a few different addresses; asking again for the same one does not count twice.
-      if (await this.rateLimits.tryConsume(this.newPairsPerClient, sha256Hex(`${client.addressHash}:${email}`), manager)) {
-        await this.rateLimits.consume(this.signupsPerClient, client.addressHash, manager);
-      }
-      const attribution = await this.publicArticle(manager, sourceArticleId);
-      const id = randomUUID();
-      const confirmation = randomToken();
-      const created: unknown[] = await manager.query(
-        `INSERT INTO "newsletter_subscription"
-           ("id", "email", "status", "confirmation_token_hash", "confirmation_expires_at", "unsubscribe_token_hash", "source_article_id", "referrer")
-         VALUES ($1, $2, 'PENDING', $3, now() + make_interval(hours => $4), $5, $6, $7)
-         ON CONFLICT ("email") DO NOTHING RETURNING "id"`,
-        [id, email, sha256Hex(confirmation), CONFIRMATION_HOURS, sha256Hex(this.unsubscribeToken(id)), attribution, client.referrer],
-      );
-      if (created.length) {
-        await this.rateLimits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager);
-        await this.sendConfirmation(manager, email, id, confirmation);
-        return;
-      }
-      const [existing] = (await manager.query(
-        `SELECT "id", "status", "confirmation_expires_at" <= now() + make_interval(hours => $2::int, mins => -$3::int) AS "resend_due"
-         FROM "newsletter_subscription" WHERE "email" = $1 FOR UPDATE`,
-        [email, CONFIRMATION_HOURS, RESEND_AFTER_MINUTES],
-      )) as { id: string; status: NewsletterStatus; resend_due: boolean | null }[];
-      const wantsLink =
-        existing.status === NewsletterStatus.UNSUBSCRIBED || (existing.status === NewsletterStatus.PENDING && existing.resend_due !== false);
-      // Confirmed addresses get nothing; the others a fresh link, within the per-address mail limit.
-      if (!wantsLink || !(await this.rateLimits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager))) return;
-      const fresh = randomToken();
-      await manager.query(
-        `UPDATE "newsletter_subscription"
-         SET "status" = 'PENDING', "confirmation_token_hash" = $2, "confirmation_expires_at" = now() + make_interval(hours => $3),
-             "source_article_id" = coalesce($4, "source_article_id"), "referrer" = coalesce($5, "referrer")
-         WHERE "id" = $1`,
-        [existing.id, sha256Hex(fresh), CONFIRMATION_HOURS, attribution, client.referrer],
-      );
-      await this.sendConfirmation(manager, email, existing.id, fresh);
-    });
+  /** The work of subscribe(), inside its transaction. */
+  private async signUp(manager: EntityManager, email: string, sourceArticleId: string | null, client: ClientInfo, limits: RequestRateLimits): Promise<void> {
+    // A client may sign up a few different addresses; asking again for the same one does not count twice.
+    if (await limits.tryConsume(this.newPairsPerClient, sha256Hex(`${client.addressHash}:${email}`), manager)) {
+      await limits.consume(this.signupsPerClient, client.addressHash, manager);
+    }
+    const attribution = await this.publicArticle(manager, sourceArticleId);
+    const id = randomUUID();
+    const confirmation = randomToken();
+    const created: unknown[] = await manager.query(
+      `INSERT INTO "newsletter_subscription"
+         ("id", "email", "status", "confirmation_token_hash", "confirmation_expires_at", "unsubscribe_token_hash", "source_article_id", "referrer")
+       VALUES ($1, $2, 'PENDING', $3, now() + make_interval(hours => $4), $5, $6, $7)
+       ON CONFLICT ("email") DO NOTHING RETURNING "id"`,
+      [id, email, sha256Hex(confirmation), CONFIRMATION_HOURS, sha256Hex(this.unsubscribeToken(id)), attribution, client.referrer],
+    );
+    if (created.length) {
+      await limits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager);
+      await this.sendConfirmation(manager, email, id, confirmation);
+      return;
+    }
+    const [existing] = (await manager.query(
+      `SELECT "id", "status", "confirmation_expires_at" <= now() + make_interval(hours => $2::int, mins => -$3::int) AS "resend_due"
+       FROM "newsletter_subscription" WHERE "email" = $1 FOR UPDATE`,
+      [email, CONFIRMATION_HOURS, RESEND_AFTER_MINUTES],
+    )) as { id: string; status: NewsletterStatus; resend_due: boolean | null }[];
+    const wantsLink =
+      existing.status === NewsletterStatus.UNSUBSCRIBED || (existing.status === NewsletterStatus.PENDING && existing.resend_due !== false);
+    // Confirmed addresses get nothing; the others a fresh link, within the per-address mail limit.
+    if (!wantsLink || !(await limits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager))) return;
+    const fresh = randomToken();
+    await manager.query(
+      `UPDATE "newsletter_subscription"
+       SET "status" = 'PENDING', "confirmation_token_hash" = $2, "confirmation_expires_at" = now() + make_interval(hours => $3),
+           "source_article_id" = coalesce($4, "source_article_id"), "referrer" = coalesce($5, "referrer")
+       WHERE "id" = $1`,
+      [existing.id, sha256Hex(fresh), CONFIRMATION_HOURS, attribution, client.referrer],
+    );
+    await this.sendConfirmation(manager, email, existing.id, fresh);
   }
 
   /** Confirms a sign-up. INVALID_TOKEN for an unknown or used link, TOKEN_EXPIRED for an old one; neither changes anything. */

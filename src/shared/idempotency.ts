@@ -45,3 +45,11 @@ function stableJson(value: unknown): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([name, inner]) => `${JSON.stringify(name)}:${stableJson(inner)}`).join(',')}}`;
 }
+
+/** How long an idempotency key is remembered; a retry after this is a new request. */
+export const IDEMPOTENCY_HOURS = 24;
+
+/** Forgets idempotency records older than IDEMPOTENCY_HOURS. */
+export async function forgetOldIdempotencyKeys(manager: Pick<EntityManager, 'query'>): Promise<void> {
+  await manager.query(`DELETE FROM "idempotency_record" WHERE "created_at" < now() - make_interval(hours => $1)`, [IDEMPOTENCY_HOURS]);
+}

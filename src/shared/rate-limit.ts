@@ -12,6 +12,13 @@ export interface RateRule {
   durationSeconds: number;
 }
 
+export interface RequestRateLimits {
+  consume(rule: RateRule, key: string, transaction?: EntityManager): Promise<RateLimiterRes>;
+  tryConsume(rule: RateRule, key: string, transaction?: EntityManager): Promise<boolean>;
+  /** Gives back what this request took (Redis only; PostgreSQL counters roll back with the transaction). */
+  refund(): Promise<void>;
+}
+
 /**
  * Rate limits with rate-limiter-flexible, counted where several instances share them: in PostgreSQL by default (the
  * rate_limit table), in Redis when REDIS_URL is set. In PostgreSQL a limit can be taken inside the caller's
@@ -69,6 +76,31 @@ export class RateLimits {
       ? async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await transaction.query(text, values) })
       : async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await this.sql.rows(text, values) });
     return new RateLimiterPostgres({ ...options, storeClient: { query }, storeType: 'client', tableName: 'rate_limit', tableCreated: true, clearExpiredByTimeout: false });
+  }
+
+  /**
+   * Points taken for one request that may still be refused. In PostgreSQL the points are part of the request's
+   * transaction and vanish with its rollback; Redis has no such transaction, so a refused request gives its points
+   * back with refund(). Either way a refused request counts for nothing.
+   */
+  forRequest(): RequestRateLimits {
+    const taken: { rule: RateRule; key: string }[] = [];
+    const viaRedis = Boolean(this.redis);
+    return {
+      consume: async (rule, key, transaction) => {
+        const result = await this.consume(rule, key, transaction);
+        if (viaRedis) taken.push({ rule, key });
+        return result;
+      },
+      tryConsume: async (rule, key, transaction) => {
+        const allowed = await this.tryConsume(rule, key, transaction);
+        if (allowed && viaRedis) taken.push({ rule, key });
+        return allowed;
+      },
+      refund: async () => {
+        await Promise.all(taken.splice(0).map(({ rule, key }) => this.limiter(rule).reward(key, 1)));
+      },
+    };
   }
 
   /** Deletes PostgreSQL counters that expired more than an hour ago. */

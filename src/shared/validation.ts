@@ -1,4 +1,4 @@
-import { isEmail, validate, ValidateBy, type ValidationError } from 'class-validator';
+import { isEmail, isURL, validate, ValidateBy, type ValidationError } from 'class-validator';
 import { ArgumentValidationError, type ValidatorFn } from 'type-graphql';
 
 /** Distinct argument values remembered per argument type; past this the memory starts over. */
@@ -36,12 +36,12 @@ function validateOptions(value: object): Promise<ValidationError[]> {
   return validate(value, { skipMissingProperties: true, forbidUnknownValues: false });
 }
 
-/** Control characters other than tab and line breaks (which a comment body may hold). */
+/** Control characters (C0, DEL, C1) other than tab and line breaks (which a comment body may hold). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 /** Any control character (for one-line fields: names, addresses). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]/;
+const CONTROL_IN_LINE = /[\u0000-\u001F\u007F-\u009F]/;
 
 /**
  * Length of the trimmed value, so "   " counts as empty and surrounding spaces never decide a limit. Messages are
@@ -84,4 +84,25 @@ export function IsEmailAddress(message: string) {
       defaultMessage: () => message,
     },
   });
+}
+
+/**
+ * An optional http(s) address of at most `max` characters, judged after trimming; empty or blank counts as none (a
+ * form's empty field).
+ */
+export function IsOptionalHttpUrl(max: number, messages: { invalid: string; tooLong: string }) {
+  return (target: object, property: string) => {
+    const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+    ValidateBy({
+      name: 'isOptionalHttpUrl',
+      validator: {
+        validate: (value: unknown) => value == null || text(value) === '' || isURL(text(value), { protocols: ['http', 'https'], require_protocol: true }),
+        defaultMessage: () => messages.invalid,
+      },
+    })(target, property);
+    ValidateBy({
+      name: 'isOptionalHttpUrlLength',
+      validator: { validate: (value: unknown) => text(value).length <= max, defaultMessage: () => messages.tooLong },
+    })(target, property);
+  };
 }

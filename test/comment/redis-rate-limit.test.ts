@@ -22,4 +22,16 @@ describeWithRedis('flood limits kept in Redis', () => {
     expect(errorCodes(await send(2))).toEqual(['RATE_LIMITED']);
     expect(await t.app.dataSource.query(`SELECT * FROM "rate_limit"`)).toEqual([]);
   });
+
+  it('gives back the points of a refused comment, as the PostgreSQL store does by rolling back', async () => {
+    const article = await f.makeArticle();
+    const first = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
+    const second = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
+    const email = `redis-busy-${first}@example.com`;
+    const send = (ip: string, address: string, body: string) =>
+      t.gql(ADD, { input: { articleId: article.id, authorName: 'R', authorEmail: address, body } }, { 'x-forwarded-for': ip });
+    expect((await send(first, email, 'One')).body.errors).toBeUndefined();
+    expect(errorCodes(await send(second, email, 'Two'))).toEqual(['RATE_LIMITED']);
+    expect((await send(second, `other-${email}`, 'Three')).body.errors).toBeUndefined();
+  });
 });
