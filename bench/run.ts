@@ -111,7 +111,7 @@ async function mixedLoad(gatewayUrl: string, databaseUrl: string, scenarios: Sce
   const runId = Date.now().toString(36);
   let sequence = 0;
   const acknowledged: string[] = [];
-  const writeRate = Math.max(1, Math.round(readOnlyRps / 19));
+  const writeRate = Math.max(1, Math.ceil(readOnlyRps / 19));
   const writes = autocannon({
     url: `${gatewayUrl}/graphql`,
     connections: 2,
