@@ -38,12 +38,13 @@ export interface PostedComment {
 }
 
 /**
- * What an idempotency record keeps of an answer, to give it again. Not the viewer token: a replay issues a fresh one
- * for the same viewer key, so no token sits in the database.
+ * What an idempotency record keeps of an answer, to give it again. Not the viewer token itself: a replay signs it
+ * again from the viewer key and the first issue time, which gives the same token, so none sits in the database.
  */
 interface StoredAnswer {
   commentId: string;
   reportedStatus: CommentStatus;
+  tokenIssuedAt: number;
 }
 
 const NO_PARENT = '00000000-0000-0000-0000-000000000000';
@@ -136,9 +137,10 @@ export class CommentPostingService {
     );
     if (!inserted.length) throw duplicate();
     const comment = this.rows.require(inserted[0], 'comment');
-    await claim?.complete({ commentId: comment.id, reportedStatus: policyStatus });
+    const tokenIssuedAt = Math.floor(Date.now() / 1000);
+    await claim?.complete({ commentId: comment.id, reportedStatus: policyStatus, tokenIssuedAt });
     comment.status = policyStatus;
-    return { comment, viewerToken: await this.viewerTokens.issue(viewerKey) };
+    return { comment, viewerToken: await this.viewerTokens.issue(viewerKey, tokenIssuedAt) };
   }
 
   /** The reader's own comment, changed; it goes through moderation again. FORBIDDEN when not theirs or too late. */
@@ -235,7 +237,7 @@ export class CommentPostingService {
     if (!rows.length) throw notFound('The comment this request created no longer exists.');
     const comment = this.rows.require(rows[0], 'c');
     comment.status = answer.reportedStatus;
-    return { comment, viewerToken: await this.viewerTokens.issue(comment.viewerKey ?? randomUUID()) };
+    return { comment, viewerToken: await this.viewerTokens.issue(comment.viewerKey ?? randomUUID(), answer.tokenIssuedAt) };
   }
 }
 

@@ -18,13 +18,17 @@ export class ViewerTokens {
     this.key = viewerTokenKey(secret);
   }
 
-  issue(viewerKey: string): Promise<string> {
+  /**
+   * A token for `viewerKey`. Signing is deterministic, so the same key and issue time always give the same token; an
+   * idempotent replay passes the first issue time and gets the first token back, without any token being stored.
+   */
+  issue(viewerKey: string, issuedAtSeconds: number = Math.floor(Date.now() / 1000)): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(viewerKey)
       .setAudience(VIEWER_TOKEN_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${this.lifetimeDays}d`)
+      .setIssuedAt(issuedAtSeconds)
+      .setExpirationTime(issuedAtSeconds + this.lifetimeDays * 86_400)
       .sign(this.key);
   }
 
