@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config';
 import { Redis } from 'ioredis';
+import { introspectionPolicy } from './auth/introspection';
 import { createRequestContext, createServices, type RequestContext, type Services } from './context';
 import { MailWorker } from './mail/mail.worker';
 import { createDataSource } from './db/data-source';
@@ -113,7 +113,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const httpServer = http.createServer();
   const apollo = new ApolloServer<RequestContext>({
     ...(config.graphqlJit ? { gateway: jitExecutor(schema) } : { schema }),
-    introspection: config.introspection,
+    // Decided per request by introspectionPolicy (staff always may).
+    introspection: true,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP, then closes the database, in that order.
@@ -125,15 +126,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       queryCostPlugin(schema, config.queryLimits.maxCost),
-      // Development: Apollo Sandbox on GET /graphql (it loads from Apollo's CDN, so it needs internet).
-      config.env === 'production' ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      introspectionPolicy(config.introspection),
+      // Browsers get Masthead's own playground (src/playground.ts), never Apollo's CDN-hosted Sandbox.
+      ApolloServerPluginLandingPageDisabled(),
       // Cache hints would wrap every field resolver in instrumentation; nothing reads them yet.
       ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
 
-  httpServer.on('request', createHttpApp({ config, log, apollo, dataSource, services, createContext: (client) => createRequestContext(services, client) }));
+  httpServer.on('request', createHttpApp({ config, log, apollo, dataSource, services, createContext: (client, viewer) => createRequestContext(services, client, viewer) }));
 
   let closed: Promise<void> | null = null;
   return {

@@ -56,6 +56,8 @@ const environmentSchema = z.object({
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
   /** Execute operations with graphql-jit (compiled once per query) instead of graphql-js's interpreter. */
   GRAPHQL_JIT: booleanString.default(true),
+  /** Serve the GraphiQL playground to browsers on GET /graphql. */
+  PLAYGROUND: booleanString.default(true),
   /** Introspection for anonymous callers; defaults to off when NODE_ENV=production. */
   INTROSPECTION: booleanString.optional(),
   /** How long SIGTERM waits for in-flight requests before closing connections. */
@@ -154,6 +156,7 @@ export interface AppConfig {
   };
   readonly introspection: boolean;
   readonly graphqlJit: boolean;
+  readonly playground: boolean;
   readonly secret: string;
   readonly trustProxy: boolean | number | readonly string[];
   readonly redisUrl: string | null;
@@ -234,6 +237,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     },
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
     graphqlJit: env.GRAPHQL_JIT,
+    playground: env.PLAYGROUND,
     secret: env.MASTHEAD_SECRET ?? DEVELOPMENT_SECRET,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL ?? null,

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ArticleLinks } from './article/article.links';
+import { AuditService } from './audit/audit.service';
+import { ANONYMOUS, AuthService, type Viewer } from './auth/auth.service';
+import { CommentModerationService } from './comment/comment-moderation.service';
+import { ArticleEditingService } from './editor/article-editing.service';
+import { NewsroomEditingService } from './editor/newsroom-editing.service';
 import { ArticleLoaders } from './article/article.loader';
 import { ArticleService } from './article/article.service';
 import { AuthorLoaders } from './author/author.loader';
@@ -19,6 +24,11 @@ import { TaxonomyService } from './taxonomy/taxonomy.service';
 
 /** Long-lived, stateless collaborators, created once by the composition root. */
 export interface Services {
+  readonly auth: AuthService;
+  readonly audit: AuditService;
+  readonly articleEditing: ArticleEditingService;
+  readonly newsroomEditing: NewsroomEditingService;
+  readonly commentModeration: CommentModerationService;
   readonly articles: ArticleService;
   readonly authors: AuthorService;
   readonly taxonomy: TaxonomyService;
@@ -34,7 +44,13 @@ export function createServices(infrastructure: { dataSource: DataSource; sql: Sq
   const taxonomy = new TaxonomyService(dataSource, sql);
   const comments = new CommentService(dataSource, sql);
   const rateLimits = new RateLimits(sql, redis);
+  const audit = new AuditService(dataSource);
   return {
+    auth: new AuthService(dataSource, audit),
+    audit,
+    articleEditing: new ArticleEditingService(dataSource, audit),
+    newsroomEditing: new NewsroomEditingService(dataSource, audit),
+    commentModeration: new CommentModerationService(dataSource, audit),
     articles: new ArticleService(dataSource, sql, taxonomy, comments),
     authors: new AuthorService(dataSource),
     taxonomy,
@@ -59,11 +75,13 @@ export interface RequestContext {
   readonly loaders: Loaders;
   /** Who is calling (a hash of their address, their user agent), for rate limits and moderation. */
   readonly client: ClientInfo;
+  /** The staff member behind the request's API token, if any (see auth/auth-checker.ts). */
+  readonly viewer: Viewer;
   /** The viewer key inside a reader's viewer token (null for none), checked once per request and token. */
   viewerKeyOf(viewerToken: string | null | undefined): Promise<string | null>;
 }
 
-export function createRequestContext(services: Services, client: ClientInfo): RequestContext {
+export function createRequestContext(services: Services, client: ClientInfo, viewer: Viewer = ANONYMOUS): RequestContext {
   const authors = new AuthorLoaders(services.authors);
   const taxonomy = new TaxonomyLoaders(services.taxonomy);
   const comments = new CommentLoaders(services.comments);
@@ -72,6 +90,7 @@ export function createRequestContext(services: Services, client: ClientInfo): Re
     services,
     loaders: { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments) },
     client,
+    viewer,
     viewerKeyOf(viewerToken) {
       if (!viewerToken) return Promise.resolve(null);
       let key = viewerKeys.get(viewerToken);

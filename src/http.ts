@@ -6,8 +6,10 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config';
+import type { Viewer } from './auth/auth.service';
 import type { RequestContext, Services } from './context';
 import { newsletterRoutes } from './newsletter/newsletter.http';
+import { playgroundPage } from './playground';
 import { clientInfo, type ClientInfo } from './shared/client';
 
 /** How long /readyz waits for the database before reporting not ready. */
@@ -27,7 +29,7 @@ export function createHttpApp(options: {
   apollo: ApolloServer<RequestContext>;
   dataSource: DataSource;
   services: Services;
-  createContext: (client: ClientInfo) => RequestContext;
+  createContext: (client: ClientInfo, viewer: Viewer) => RequestContext;
 }): Express {
   const { config, log, apollo, dataSource, services, createContext } = options;
   const app = express();
@@ -64,6 +66,8 @@ export function createHttpApp(options: {
     }
   });
 
+  if (config.playground) app.get('/graphql', playgroundPage());
+
   app.use(
     '/graphql',
     cors({ origin: config.http.corsOrigins.includes('*') ? '*' : [...config.http.corsOrigins], maxAge: 600 }),
@@ -75,7 +79,9 @@ export function createHttpApp(options: {
       next();
     },
     express.json({ limit: config.http.maxBodyBytes }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(clientInfo(req, config.secret)) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(clientInfo(req, config.secret), await services.auth.recognise(req.get('authorization'))),
+    }),
   );
 
   app.use(newsletterRoutes(services.newsletter, log));

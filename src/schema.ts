@@ -2,20 +2,40 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ArticleResolver } from './article/article.resolver';
+import { authChecker } from './auth/auth-checker';
 import { AuthorResolver } from './author/author.resolver';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuthResolver } from './auth/auth.resolver';
+import { CommentModerationResolver } from './comment/comment-moderation.resolver';
 import { CommentResolver } from './comment/comment.resolver';
+import { EditorResolver } from './editor/editor.resolver';
+import { NewsletterAdminResolver } from './newsletter/newsletter-admin.resolver';
 import { NewsletterResolver } from './newsletter/newsletter.resolver';
 import { rememberingClassValidator } from './shared/validation';
 import { SectionResolver, TagResolver } from './taxonomy/taxonomy.resolver';
 
 /** The one list of resolvers. */
-export const RESOLVERS = [ArticleResolver, AuthorResolver, SectionResolver, TagResolver, CommentResolver, NewsletterResolver] as const;
+export const RESOLVERS = [
+  ArticleResolver,
+  AuthorResolver,
+  SectionResolver,
+  TagResolver,
+  CommentResolver,
+  NewsletterResolver,
+  AuthResolver,
+  EditorResolver,
+  CommentModerationResolver,
+  NewsletterAdminResolver,
+  AuditResolver,
+] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
     // class-validator limits on every @Args/@InputType run before a resolver does (see shared/validation.ts).
     validateFn: rememberingClassValidator(),
+    // Roles are checked in one place: every @Authorized field goes through authChecker.
+    authChecker,
   });
 }
 

@@ -81,6 +81,7 @@ export class Article {
   body?: string;
 
   @Column({ type: 'enum', enum: ArticleStatus, enumName: 'article_status', default: ArticleStatus.DRAFT })
+  @Field(() => ArticleStatus, { description: 'PUBLISHED or SCHEDULED (and due) for the public; any status in an editor preview.' })
   status: ArticleStatus;
 
   @Column({ name: 'published_at', type: 'timestamptz', precision: 3, nullable: true })
@@ -93,6 +94,13 @@ export class Article {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   @Field(() => Date)
   updatedAt: Date;
+
+  /** Bumped by every edit; updateArticle must name the version it edited (optimistic concurrency). */
+  @Column({ type: 'integer', default: 1 })
+  @Field(() => Int, { description: 'Send it back with updateArticle: a stale version is refused (CONFLICT).' })
+  version: number;
+
+
 
   @Column({ name: 'author_id', type: 'uuid' })
   authorId: string;

@@ -46,6 +46,9 @@ export class ArticleLookupArgs {
   @Field(() => ID, { nullable: true })
   @MaxLength(100)
   id?: string | null;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Staff only (EDITOR, AUTHOR for their own): also drafts, scheduled and archived articles.' })
+  preview: boolean = false;
 }
 
 @ArgsType()

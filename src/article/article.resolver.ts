@@ -1,5 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { requireRole } from '../auth/auth-checker';
+import { Role } from '../auth/role';
 import { Author } from '../author/author.entity';
 import { CommentConnection, threadConnection } from '../comment/comment.connections';
 import { ThreadArgs } from '../comment/comment.inputs';
@@ -43,11 +45,16 @@ const SORT_ORDER = { [ArticleOrder.PUBLISHED_AT_DESC]: 'NEWEST_FIRST', [ArticleO
 export class ArticleResolver {
   @Query(() => Article, { nullable: true, description: 'One public article by slug or id (exactly one of them); null when missing or not public.' })
   async article(
-    @Args() { slug, id }: ArticleLookupArgs,
-    @Ctx() { services, loaders }: RequestContext,
+    @Args() { slug, id, preview }: ArticleLookupArgs,
+    @Ctx() { services, loaders, viewer }: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Article | null> {
     if ((slug == null) === (id == null)) throw badInput('Give exactly one of slug or id.');
+    if (preview) {
+      const staff = requireRole(viewer, [Role.EDITOR, Role.AUTHOR], 'article(preview: true)');
+      const draft = await services.articleEditing.findForPreview(id != null ? { id } : { slug: slug as string }, staff);
+      return draft && loaders.articles.remember(draft);
+    }
     const extras = extrasForArticle(info);
     const read = await services.articles.findPublic(id != null ? { id: parseId(id) } : { slug: slug as string }, extras);
     return read && loaders.articles.rememberReads([read], extras)[0];

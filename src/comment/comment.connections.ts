@@ -1,17 +1,12 @@
 import type { Loaders } from '../context';
-import { connectionOf, keysetCursor, type PageArgs } from '../shared/pagination';
+import { connectionOf, createdCursor, type PageArgs } from '../shared/pagination';
 import { Comment } from './comment.entity';
-import type { CommentService, ThreadPosition } from './comment.service';
+import type { CommentService } from './comment.service';
 
 export const CommentConnection = connectionOf('Comment', Comment);
 export type CommentConnection = InstanceType<typeof CommentConnection>;
 
-const threadCursor = keysetCursor<Comment, ThreadPosition>(
-  'comments',
-  ['date', 'uuid'],
-  (comment) => [comment.createdAt.toISOString(), comment.id],
-  ([createdAt, id]) => ({ createdAt: new Date(createdAt as string), id: id as string }),
-);
+const threadCursor = createdCursor<Comment>('comments');
 
 /**
  * An article's approved top-level comments (and, for a viewer, their own pending ones), batched across every article

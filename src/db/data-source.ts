@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { Article } from '../article/article.entity';
 import { Author } from '../author/author.entity';
+import { ApiToken } from '../auth/api-token.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { Comment } from '../comment/comment.entity';
 import { OutboxMail } from '../mail/mail-outbox.entity';
 import { NewsletterSubscription } from '../newsletter/newsletter.entity';
@@ -11,7 +13,7 @@ import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Author, Section, Tag, Article, Comment, NewsletterSubscription, OutboxMail, IdempotencyRecord, RateLimitCounter];
+export const ENTITIES = [Author, Section, Tag, Article, Comment, NewsletterSubscription, OutboxMail, IdempotencyRecord, RateLimitCounter, ApiToken, AuditEntry];
 
 export interface DataSourceOptions {
   url: string;

@@ -8,6 +8,7 @@ import type { ClientInfo } from '../shared/client';
 import { hmacHex, randomToken, sha256Hex } from '../shared/crypto';
 import { AppError, badInput } from '../shared/errors';
 import { parseId } from '../shared/ids';
+import { toPage, type CreatedPosition, type Page } from '../shared/pagination';
 import type { RateLimits, RateRule, RequestRateLimits } from '../shared/rate-limit';
 import { NewsletterStatus, NewsletterSubscription } from './newsletter.entity';
 
@@ -144,6 +145,29 @@ export class NewsletterService {
         `"status" = 'UNSUBSCRIBED', "unsubscribed_at" = now(), "confirmation_token_hash" = NULL, "confirmation_expires_at" = NULL`,
       );
     });
+  }
+
+  /** Subscribers with `status` (all when null), oldest first, with their addresses: for ADMIN exports. */
+  async subscribers(status: NewsletterStatus | null, first: number, after: CreatedPosition | null): Promise<Page<NewsletterSubscription>> {
+    const query = this.dataSource
+      .getRepository(NewsletterSubscription)
+      .createQueryBuilder('s')
+      .orderBy('s.createdAt', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(first + 1);
+    if (status) query.andWhere('s.status = :status', { status });
+    if (after) query.andWhere('(s.createdAt, s.id) > (:createdAt, :id)', after);
+    return toPage(await query.getMany(), first);
+  }
+
+  /** How many sign-ups have each status. */
+  async stats(): Promise<Record<NewsletterStatus, number>> {
+    const rows: { status: NewsletterStatus; count: number }[] = await this.dataSource.query(
+      `SELECT "status", count(*)::int AS "count" FROM "newsletter_subscription" GROUP BY "status"`,
+    );
+    const counts = { PENDING: 0, CONFIRMED: 0, UNSUBSCRIBED: 0 } as Record<NewsletterStatus, number>;
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
   }
 
   /** The unsubscribe token of a subscription: derived, so it is the same in every mail and never stored as such. */

@@ -112,6 +112,22 @@ export function nameCursor<T extends { name: string; id: string }>(kind: string)
   );
 }
 
+/** Position in a list ordered by creation time, with id as tie-breaker. */
+export interface CreatedPosition {
+  createdAt: Date;
+  id: string;
+}
+
+/** The cursor of a list ordered by creation time (either way; the list decides). */
+export function createdCursor<T extends { createdAt: Date; id: string }>(kind: string) {
+  return keysetCursor<T, CreatedPosition>(
+    kind,
+    ['date', 'uuid'],
+    (item) => [item.createdAt.toISOString(), item.id],
+    ([createdAt, id]) => ({ createdAt: new Date(createdAt as string), id: id as string }),
+  );
+}
+
 /** A page as services return it: the items, and whether more follow. */
 export interface Page<T> {
   items: T[];

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { createDataSource } from '../../src/db/data-source';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
@@ -11,6 +14,11 @@ import { prepareServerDatabase, testDatabaseTarget } from './test-database';
  */
 export default async function globalSetup(): Promise<void> {
   const log = pino({ level: 'warn' });
+  // The playground page is bundled by npm run build; the HTTP and browser tests need it.
+  const root = path.join(__dirname, '..', '..');
+  if (!fs.existsSync(path.join(root, 'dist', 'playground', 'playground.html'))) {
+    execFileSync(process.execPath, [path.join(root, 'playground', 'build.mjs'), path.join(root, 'dist', 'playground')], { stdio: 'inherit' });
+  }
   const target = testDatabaseTarget();
   let url: string;
   let poolSize: number;

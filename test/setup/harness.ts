@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApp, type App } from '../../src/app';
+import type { Role } from '../../src/auth/role';
 import { loadConfig } from '../../src/config';
 import { factories, type Factories } from './factories';
 
@@ -18,6 +19,8 @@ export interface TestApp {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Empties every content table; suites call it before each test. */
   reset(): Promise<void>;
+  /** Issues a staff token (through the real AuthService) and returns the header that carries it. */
+  staff(role: Role, options?: { authorId?: string; expiresInDays?: number; name?: string }): Promise<{ headers: Record<string, string>; tokenId: string; token: string }>;
   close(): Promise<void>;
 }
 
@@ -59,8 +62,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async reset() {
       await app.dataSource.query(
         `TRUNCATE "comment", "article_tag", "article", "tag", "section", "author", "newsletter_subscription", "mail_outbox",
-                  "idempotency_record", "rate_limit" RESTART IDENTITY CASCADE`,
+                  "idempotency_record", "rate_limit", "api_token", "audit_entry" RESTART IDENTITY CASCADE`,
       );
+    },
+    async staff(role, options = {}) {
+      const { token, record } = await app.services.auth.issue({ name: options.name ?? `${role} in a test`, role, authorId: options.authorId, expiresInDays: options.expiresInDays }, null);
+      return { headers: { authorization: `Bearer ${token}` }, tokenId: record.id, token };
     },
     close: () => app.close(),
   };
@@ -98,6 +105,7 @@ export function useTestApp(env: Record<string, string> = {}): { t: TestApp; f: F
     gql: (query, variables, headers) => app().gql(query, variables, headers),
     request: (path, init) => app().request(path, init),
     reset: () => app().reset(),
+    staff: (role, options) => app().staff(role, options),
     close: () => app().close(),
   };
   const f = new Proxy({} as Factories, {

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { pick, type AuditService, type Staff } from '../audit/audit.service';
+import { sha256Hex } from '../shared/crypto';
+import { AppError, notFound } from '../shared/errors';
+import { parseId } from '../shared/ids';
+import { toPage, type Page } from '../shared/pagination';
+import { ApiToken } from './api-token.entity';
+import { Role } from './role';
+
+/** Who is calling: nobody, a staff member with a valid token, or someone whose token does not work (and why). */
+export type Viewer =
+  | { kind: 'anonymous' }
+  | { kind: 'staff'; tokenId: string; name: string; role: Role; authorId: string | null }
+  | { kind: 'invalid'; reason: string };
+
+export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous' });
+
+/** Tokens start with this, so a leaked one is easy to recognise (and to search for in code and logs). */
+const TOKEN_PREFIX = 'mst_';
+
+/** last_used_at is written at most this often per token, so reads do not turn into writes. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
+
+export interface NewToken {
+  name: string;
+  role: Role;
+  /** Required for AUTHOR: the byline whose articles the token may write. */
+  authorId?: string | null;
+  expiresInDays?: number | null;
+}
+
+/** Staff API tokens: issue (the secret is returned once), recognise, revoke. */
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Creates a token; returns it with its record. The token text is never stored and cannot be shown again. `actor` is
+   * the ADMIN who asked (audited); none for the command line's first token.
+   */
+  async issue(input: NewToken, actor: Staff | null): Promise<{ token: string; record: ApiToken }> {
+    const name = input.name.trim();
+    if (!name) throw new AppError('BAD_USER_INPUT', 'Give the token a name (whose it is).', { field: 'name' });
+    let authorId: string | null = null;
+    if (input.role === Role.AUTHOR) {
+      if (!input.authorId) throw new AppError('BAD_USER_INPUT', 'An AUTHOR token needs the authorId of its byline.', { field: 'authorId' });
+      authorId = parseId(input.authorId, 'authorId');
+      const [author] = await this.dataSource.query(`SELECT 1 FROM "author" WHERE "id" = $1`, [authorId]);
+      if (!author) throw notFound('There is no author with this id.');
+    }
+    const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(ApiToken).save({
+        name,
+        role: input.role,
+        authorId,
+        tokenHash: sha256Hex(token),
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      });
+      const record = await manager.getRepository(ApiToken).findOneByOrFail({ id: saved.id });
+      if (actor) await this.audit.record(manager, actor, { action: 'token.create', subjectType: 'api_token', subjectId: record.id, after: pick(record, ['name', 'role', 'expiresAt']) });
+      return { token, record };
+    });
+  }
+
+  /** The viewer behind an Authorization header value (or its absence). */
+  async recognise(authorization: string | undefined): Promise<Viewer> {
+    if (!authorization) return ANONYMOUS;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) return { kind: 'invalid', reason: 'Send the token as "Authorization: Bearer <token>".' };
+    const token = match[1];
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return { kind: 'invalid', reason: 'This API token is not valid.' };
+    const [record] = (await this.dataSource.query(
+      `SELECT "id", "name", "role", "author_id", "expires_at", "revoked_at", "last_used_at" FROM "api_token" WHERE "token_hash" = $1`,
+      [sha256Hex(token)],
+    )) as { id: string; name: string; role: Role; author_id: string | null; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }[];
+    if (!record) return { kind: 'invalid', reason: 'This API token is not valid.' };
+    if (record.revoked_at) return { kind: 'invalid', reason: 'This API token was revoked.' };
+    if (record.expires_at && record.expires_at.getTime() <= Date.now()) return { kind: 'invalid', reason: 'This API token has expired.' };
+    if (!record.last_used_at || Date.now() - record.last_used_at.getTime() > LAST_USED_RESOLUTION_SECONDS * 1000) {
+      await this.dataSource.query(`UPDATE "api_token" SET "last_used_at" = now() WHERE "id" = $1`, [record.id]);
+    }
+    return { kind: 'staff', tokenId: record.id, name: record.name, role: record.role, authorId: record.author_id };
+  }
+
+  /** Revokes a token (at once: the next request with it is refused). Revoking twice is harmless. */
+  async revoke(id: string, actor: Staff): Promise<ApiToken> {
+    const tokenId = parseId(id);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE "api_token" SET "revoked_at" = coalesce("revoked_at", now()) WHERE "id" = $1`, [tokenId]);
+      const record = await manager.getRepository(ApiToken).findOneBy({ id: tokenId });
+      if (!record) throw notFound('There is no API token with this id.');
+      await this.audit.record(manager, actor, { action: 'token.revoke', subjectType: 'api_token', subjectId: record.id, after: pick(record, ['name', 'role', 'revokedAt']) });
+      return record;
+    });
+  }
+
+  count(): Promise<number> {
+    return this.dataSource.getRepository(ApiToken).count();
+  }
+
+  /** All tokens, newest first. */
+  async list(first: number, after: { createdAt: Date; id: string } | null): Promise<Page<ApiToken>> {
+    const query = this.dataSource
+      .getRepository(ApiToken)
+      .createQueryBuilder('token')
+      .orderBy('token.createdAt', 'DESC')
+      .addOrderBy('token.id', 'DESC')
+      .limit(first + 1);
+    if (after) query.where('(token.createdAt, token.id) < (:createdAt, :id)', after);
+    return toPage(await query.getMany(), first);
+  }
+}

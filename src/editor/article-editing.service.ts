@@ -1,0 +1,229 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { Article, ArticleStatus } from '../article/article.entity';
+import { pick, type AuditService, type Staff } from '../audit/audit.service';
+import { Role } from '../auth/role';
+import { AppError, badInput, notFound } from '../shared/errors';
+import { parseId } from '../shared/ids';
+import { sanitizeArticleHtml } from './html';
+import { freeSlug } from './slug';
+
+export interface ArticleDraft {
+  title: string;
+  slug?: string | null;
+  excerpt?: string | null;
+  body: string;
+  authorId?: string | null;
+  sectionId?: string | null;
+  tagIds?: string[] | null;
+  featuredImageUrl?: string | null;
+  featuredImageAlt?: string | null;
+  featuredImageCaption?: string | null;
+  commentsOpen?: boolean | null;
+}
+
+/** A change to an article: only the fields given change. */
+export type ArticleChanges = { [K in keyof ArticleDraft]?: ArticleDraft[K] | null };
+
+/** What the audit log keeps of an article before and after a change. */
+const AUDITED = ['title', 'slug', 'status', 'publishedAt', 'authorId', 'sectionId', 'version'] as const;
+
+/**
+ * Writing articles: drafts, edits with optimistic concurrency, publishing, scheduling, unpublishing, archiving and
+ * deleting. Role rules that depend on the article live here: an AUTHOR works on their own articles only, and only
+ * while they are drafts; publishing is for editors (the resolver's @Authorized says so). Every change is audited in
+ * its transaction.
+ */
+export class ArticleEditingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A new DRAFT. An AUTHOR's article is always under their own byline. */
+  async create(draft: ArticleDraft, actor: Staff): Promise<Article> {
+    const authorId = this.bylineFor(actor, draft.authorId);
+    return this.dataSource.transaction(async (manager) => {
+      await this.checkReferences(manager, { authorId, sectionId: draft.sectionId, tagIds: draft.tagIds });
+      const repository = manager.getRepository(Article);
+      const article = repository.create({
+        title: draft.title.trim(),
+        slug: await freeSlug(manager, 'article', { explicit: draft.slug, from: draft.title }),
+        excerpt: draft.excerpt?.trim() || null,
+        body: sanitizeArticleHtml(draft.body),
+        status: ArticleStatus.DRAFT,
+        publishedAt: null,
+        authorId,
+        sectionId: draft.sectionId ? parseId(draft.sectionId, 'sectionId') : null,
+        tags: (draft.tagIds ?? []).map((id) => ({ id: parseId(id, 'tagIds') })),
+        featuredImageUrl: draft.featuredImageUrl?.trim() || null,
+        featuredImageAlt: draft.featuredImageAlt?.trim() || null,
+        featuredImageCaption: draft.featuredImageCaption?.trim() || null,
+        commentsOpen: draft.commentsOpen ?? true,
+      });
+      const saved = await repository.save(article);
+      await this.audit.record(manager, actor, { action: 'article.create', subjectType: 'article', subjectId: saved.id, after: pick(saved, AUDITED) });
+      return this.reload(manager, saved.id);
+    });
+  }
+
+  /**
+   * Applies `changes` if the article is still at `version` (CONFLICT otherwise: someone saved in between, and nothing
+   * is overwritten). The slug follows the title until the article is first published, then stays.
+   */
+  async update(id: string, version: number, changes: ArticleChanges, actor: Staff): Promise<Article> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.lockForEditing(manager, id, actor);
+      if (current.version !== version) {
+        throw new AppError('CONFLICT', `This article was changed since you opened it (version ${current.version}, yours ${version}). Reload it and apply your edits again.`, {
+          currentVersion: current.version,
+        });
+      }
+      if (changes.authorId && changes.authorId !== current.authorId) this.bylineFor(actor, changes.authorId);
+      await this.checkReferences(manager, { authorId: changes.authorId ?? undefined, sectionId: changes.sectionId, tagIds: changes.tagIds });
+      const slugLocked = current.publishedAt !== null || current.status !== ArticleStatus.DRAFT;
+      const title = changes.title?.trim() ?? current.title;
+      let slug = current.slug;
+      if (changes.slug && changes.slug !== current.slug) {
+        if (slugLocked) throw new AppError('CONFLICT', 'The slug of a published article stays as it is: links to it are out in the world.', { field: 'slug' });
+        slug = await freeSlug(manager, 'article', { explicit: changes.slug, from: title }, current.id);
+      } else if (!slugLocked && changes.title !== undefined && title !== current.title) {
+        slug = await freeSlug(manager, 'article', { from: title }, current.id);
+      }
+      const repository = manager.getRepository(Article);
+      await repository.update(
+        { id: current.id },
+        {
+          title,
+          slug,
+          ...(changes.excerpt !== undefined && { excerpt: changes.excerpt?.trim() || null }),
+          ...(changes.body !== undefined && changes.body !== null && { body: sanitizeArticleHtml(changes.body) }),
+          ...(changes.authorId && { authorId: parseId(changes.authorId, 'authorId') }),
+          ...(changes.sectionId !== undefined && { sectionId: changes.sectionId ? parseId(changes.sectionId, 'sectionId') : null }),
+          ...(changes.featuredImageUrl !== undefined && { featuredImageUrl: changes.featuredImageUrl?.trim() || null }),
+          ...(changes.featuredImageAlt !== undefined && { featuredImageAlt: changes.featuredImageAlt?.trim() || null }),
+          ...(changes.featuredImageCaption !== undefined && { featuredImageCaption: changes.featuredImageCaption?.trim() || null }),
+          ...(changes.commentsOpen !== undefined && changes.commentsOpen !== null && { commentsOpen: changes.commentsOpen }),
+          version: current.version + 1,
+        },
+      );
+      if (changes.tagIds) {
+        await manager.query(`DELETE FROM "article_tag" WHERE "article_id" = $1`, [current.id]);
+        if (changes.tagIds.length) {
+          await manager.query(`INSERT INTO "article_tag" ("article_id", "tag_id") SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [
+            current.id,
+            changes.tagIds.map((tag) => parseId(tag, 'tagIds')),
+          ]);
+        }
+      }
+      const updated = await this.reload(manager, current.id);
+      await this.audit.record(manager, actor, { action: 'article.update', subjectType: 'article', subjectId: current.id, before: pick(current, AUDITED), after: pick(updated, AUDITED) });
+      return updated;
+    });
+  }
+
+  /** Publishes now; an article that was published before keeps its original date. */
+  publish(id: string, actor: Staff): Promise<Article> {
+    return this.transition(id, actor, 'article.publish', (article) => {
+      if (article.status === ArticleStatus.PUBLISHED) return null;
+      const keepDate = article.publishedAt !== null && article.publishedAt.getTime() <= Date.now();
+      return { status: ArticleStatus.PUBLISHED, publishedAt: keepDate ? article.publishedAt : new Date() };
+    });
+  }
+
+  /** Makes the article public at `publishAt` (in the future), with no job needed: visibility is decided when read. */
+  schedule(id: string, publishAt: Date, actor: Staff): Promise<Article> {
+    if (publishAt.getTime() <= Date.now()) throw badInput('publishAt must be in the future; use publishArticle to publish now.', 'publishAt');
+    return this.transition(id, actor, 'article.schedule', () => ({ status: ArticleStatus.SCHEDULED, publishedAt: publishAt }));
+  }
+
+  /** Back to DRAFT: hidden from readers; its slug stays. */
+  unpublish(id: string, actor: Staff): Promise<Article> {
+    return this.transition(id, actor, 'article.unpublish', (article) => (article.status === ArticleStatus.DRAFT ? null : { status: ArticleStatus.DRAFT }));
+  }
+
+  archive(id: string, actor: Staff): Promise<Article> {
+    return this.transition(id, actor, 'article.archive', (article) => (article.status === ArticleStatus.ARCHIVED ? null : { status: ArticleStatus.ARCHIVED }));
+  }
+
+  /** Deletes the article and its comments. An AUTHOR may delete their own drafts only. */
+  async delete(id: string, actor: Staff): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const article = await this.lockForEditing(manager, id, actor);
+      await manager.query(`DELETE FROM "article" WHERE "id" = $1`, [article.id]);
+      await this.audit.record(manager, actor, { action: 'article.delete', subjectType: 'article', subjectId: article.id, before: pick(article, AUDITED) });
+      return article.id;
+    });
+  }
+
+  /** Any article, whatever its status, for a preview; an AUTHOR sees only their own. Null when missing. */
+  async findForPreview(by: { slug: string } | { id: string }, actor: Staff): Promise<Article | null> {
+    const article = await this.dataSource
+      .getRepository(Article)
+      .findOneBy('id' in by ? { id: parseId(by.id) } : { slug: by.slug });
+    if (!article) return null;
+    if (actor.role === Role.AUTHOR && article.authorId !== actor.authorId) throw new AppError('FORBIDDEN', 'Authors can preview their own articles only.');
+    return article;
+  }
+
+  private async transition(
+    id: string,
+    actor: Staff,
+    action: string,
+    change: (article: Article) => Partial<Pick<Article, 'status' | 'publishedAt'>> | null,
+  ): Promise<Article> {
+    return this.dataSource.transaction(async (manager) => {
+      const article = await this.lock(manager, id);
+      const next = change(article);
+      if (!next) return article;
+      await manager.getRepository(Article).update({ id: article.id }, { ...next, version: article.version + 1 });
+      const updated = await this.reload(manager, article.id);
+      await this.audit.record(manager, actor, { action, subjectType: 'article', subjectId: article.id, before: pick(article, AUDITED), after: pick(updated, AUDITED) });
+      return updated;
+    });
+  }
+
+  /** The byline of a new or moved article: the AUTHOR's own, or the one an editor names. */
+  private bylineFor(actor: Staff, authorId: string | null | undefined): string {
+    if (actor.role === Role.AUTHOR) {
+      if (authorId && authorId !== actor.authorId) throw new AppError('FORBIDDEN', 'Authors write under their own byline only.');
+      if (!actor.authorId) throw new AppError('FORBIDDEN', 'This AUTHOR token is not linked to a byline.');
+      return actor.authorId;
+    }
+    if (!authorId) throw badInput('Say whose byline the article carries (authorId).', 'authorId');
+    return parseId(authorId, 'authorId');
+  }
+
+  private async checkReferences(manager: EntityManager, refs: { authorId?: string | null; sectionId?: string | null; tagIds?: string[] | null }): Promise<void> {
+    const exists = async (table: string, id: string, field: string) => {
+      const rows: unknown[] = await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1`, [parseId(id, field)]);
+      if (!rows.length) throw notFound(`There is no ${table} with this ${field}.`);
+    };
+    if (refs.authorId) await exists('author', refs.authorId, 'authorId');
+    if (refs.sectionId) await exists('section', refs.sectionId, 'sectionId');
+    if (refs.tagIds?.length) {
+      const ids = refs.tagIds.map((tag) => parseId(tag, 'tagIds'));
+      const [{ count }] = await manager.query(`SELECT count(*)::int AS "count" FROM "tag" WHERE "id" = ANY($1::uuid[])`, [ids]);
+      if (count !== new Set(ids).size) throw notFound('One of tagIds is not a tag.');
+    }
+  }
+
+  /** Locks the article for a change an AUTHOR may make: their own draft. */
+  private async lockForEditing(manager: EntityManager, id: string, actor: Staff): Promise<Article> {
+    const article = await this.lock(manager, id);
+    if (actor.role === Role.AUTHOR) {
+      if (article.authorId !== actor.authorId) throw new AppError('FORBIDDEN', 'Authors can change their own articles only.');
+      if (article.status !== ArticleStatus.DRAFT) throw new AppError('FORBIDDEN', 'Authors can change drafts only; ask an editor to change a published or scheduled article.');
+    }
+    return article;
+  }
+
+  private async lock(manager: EntityManager, id: string): Promise<Article> {
+    const article = await manager.getRepository(Article).findOne({ where: { id: parseId(id) }, lock: { mode: 'pessimistic_write' } });
+    if (!article) throw notFound('There is no article with this id.');
+    return article;
+  }
+
+  private async reload(manager: EntityManager, id: string): Promise<Article> {
+    return manager.getRepository(Article).findOneOrFail({ where: { id } });
+  }
+}

@@ -1,0 +1,182 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, IsBoolean, IsOptional, MaxLength, Min } from 'class-validator';
+import { IsOptionalHttpUrl, NoControlCharacters, TrimmedLength } from '../shared/validation';
+
+const TITLE = { tooShort: 'Give the article a headline', tooLong: 'A headline is at most 300 characters' };
+
+@InputType({ description: 'A new article; it starts as a DRAFT.' })
+export class CreateArticleInput {
+  @Field(() => String)
+  @TrimmedLength(1, 300, TITLE)
+  @NoControlCharacters({ multiline: false, message: 'The headline contains characters that are not allowed' })
+  title: string;
+
+  @Field(() => String, { nullable: true, description: 'Made from the title when left out (transliterated, made unique).' })
+  @IsOptional()
+  @MaxLength(120)
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The standfirst.' })
+  @IsOptional()
+  @MaxLength(1000)
+  excerpt?: string | null;
+
+  @Field(() => String, { description: 'HTML; sanitised on save (no scripts, no event handlers, no styles).' })
+  @TrimmedLength(1, 500_000, { tooShort: 'The body is empty', tooLong: 'The body is at most 500,000 characters' })
+  body: string;
+
+  @Field(() => ID, { nullable: true, description: "The byline; required for editors, an AUTHOR's own by default." })
+  @IsOptional()
+  @MaxLength(100)
+  authorId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  sectionId?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  tagIds?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptionalHttpUrl(1000, { invalid: 'The image must be an http(s) address', tooLong: 'The image address is at most 1000 characters' })
+  featuredImageUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(500)
+  featuredImageAlt?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(1000)
+  featuredImageCaption?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  commentsOpen?: boolean | null;
+}
+
+@InputType({ description: 'Changes to an article: only the fields given change. Send the version you edited.' })
+export class UpdateArticleInput {
+  @Field(() => ID)
+  @MaxLength(100)
+  id: string;
+
+  @Field(() => Int, { description: 'The article version your edit started from; if someone saved since, the update is refused (CONFLICT).' })
+  @Min(1)
+  version: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @TrimmedLength(1, 300, TITLE)
+  title?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only before the article is first published.' })
+  @IsOptional()
+  @MaxLength(120)
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(1000)
+  excerpt?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @TrimmedLength(1, 500_000, { tooShort: 'The body is empty', tooLong: 'The body is at most 500,000 characters' })
+  body?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  authorId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  sectionId?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Replaces the tags.' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  tagIds?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptionalHttpUrl(1000, { invalid: 'The image must be an http(s) address', tooLong: 'The image address is at most 1000 characters' })
+  featuredImageUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(500)
+  featuredImageAlt?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(1000)
+  featuredImageCaption?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  commentsOpen?: boolean | null;
+}
+
+@InputType()
+export class AuthorInput {
+  @Field(() => String)
+  @TrimmedLength(1, 200, { tooShort: 'Give the author a name', tooLong: 'A name is at most 200 characters' })
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(120)
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(5000)
+  bio?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptionalHttpUrl(500, { invalid: 'The avatar must be an http(s) address', tooLong: 'The avatar address is at most 500 characters' })
+  avatarUrl?: string | null;
+}
+
+@InputType()
+export class UpdateAuthorInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @TrimmedLength(1, 200, { tooShort: 'Give the author a name', tooLong: 'A name is at most 200 characters' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(120)
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(5000)
+  bio?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptionalHttpUrl(500, { invalid: 'The avatar must be an http(s) address', tooLong: 'The avatar address is at most 500 characters' })
+  avatarUrl?: string | null;
+}
+
+@InputType({ description: 'A section or tag.' })
+export class TermInput {
+  @Field(() => String)
+  @TrimmedLength(1, 200, { tooShort: 'Give it a name', tooLong: 'A name is at most 200 characters' })
+  @NoControlCharacters({ multiline: false, message: 'The name contains characters that are not allowed' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Made from the name when left out.' })
+  @IsOptional()
+  @MaxLength(120)
+  slug?: string | null;
+}
