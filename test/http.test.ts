@@ -31,6 +31,21 @@ describe('health', () => {
   });
 });
 
+describe('the playground', () => {
+  it('is served to a browser on GET /graphql, with a policy that lets it load nothing from elsewhere', async () => {
+    const response = await t.request('/graphql', { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'.*connect-src 'self'/);
+    expect(await response.text()).toContain('<title>Masthead playground</title>');
+  });
+
+  it('leaves GET queries from clients to GraphQL', async () => {
+    const response = await t.request(`/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
 describe('bad requests', () => {
   it('answers malformed JSON with 400 BAD_REQUEST', async () => {
     const response = await postRaw('{"query": "{ sections { name } ');

@@ -16,7 +16,9 @@ export function slugFromTitle(title: string): string | null {
 
 /**
  * A free slug for `table`: the one asked for if it is free (an explicit slug that is taken is a CONFLICT), otherwise
- * the generated one, suffixed -2, -3 … until free. `exceptId` is the row being renamed.
+ * the generated one, suffixed -2, -3 … until free. `exceptId` is the row being renamed. Call it inside the transaction
+ * that writes the slug: it holds a lock per table until that transaction ends, so two editors creating "Budget 2027"
+ * at the same moment get "budget-2027" and "budget-2027-2" rather than one of them a unique-index violation.
  */
 export async function freeSlug(
   manager: EntityManager,
@@ -24,6 +26,7 @@ export async function freeSlug(
   wanted: { explicit?: string | null; from: string },
   exceptId: string | null = null,
 ): Promise<string> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`masthead:slug:${table}`]);
   const taken = async (slug: string) =>
     ((await manager.query(`SELECT 1 FROM "${table}" WHERE "slug" = $1 AND ("id" <> $2::uuid OR $2::uuid IS NULL)`, [slug, exceptId])) as unknown[]).length > 0;
   if (wanted.explicit) {

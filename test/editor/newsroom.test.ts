@@ -1,0 +1,36 @@
+import { Role } from '../../src/auth/role';
+import { errorCodes, useTestApp } from '../setup/harness';
+
+const { t, f } = useTestApp();
+
+describe('bylines, sections and tags', () => {
+  it('creates and updates an author; the slug changes only when asked', async () => {
+    const { headers } = await t.staff(Role.EDITOR);
+    const created = await t.gql(`mutation { createAuthor(input: { name: "Zoë Łukasik", bio: "Culture desk." }) { id slug name bio } }`, {}, headers);
+    const author = created.body.data?.createAuthor;
+    expect(author).toMatchObject({ slug: 'zoe-lukasik', name: 'Zoë Łukasik', bio: 'Culture desk.' });
+    const updated = await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { name: "Zoë Ł.", avatarUrl: "https://images.example.com/z.jpg" }) { slug name avatarUrl } }`, { id: author.id }, headers);
+    expect(updated.body.data?.updateAuthor).toEqual({ slug: 'zoe-lukasik', name: 'Zoë Ł.', avatarUrl: 'https://images.example.com/z.jpg' });
+    expect(errorCodes(await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { avatarUrl: "javascript:alert(1)" }) { slug } }`, { id: author.id }, headers))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('creates, renames and deletes sections and tags; a term in use cannot be deleted', async () => {
+    const { headers } = await t.staff(Role.EDITOR);
+    const section = (await t.gql(`mutation { createSection(input: { name: "Science & Tech" }) { id slug name } }`, {}, headers)).body.data?.createSection;
+    expect(section).toMatchObject({ slug: 'science-and-tech', name: 'Science & Tech' });
+    const renamed = await t.gql(`mutation ($id: ID!) { renameSection(id: $id, name: "Science") { slug name } }`, { id: section.id }, headers);
+    expect(renamed.body.data?.renameSection).toEqual({ slug: 'science-and-tech', name: 'Science' });
+
+    const tag = (await t.gql(`mutation { createTag(input: { name: "Climate" }) { id slug } }`, {}, headers)).body.data?.createTag;
+    await f.makeArticle({ tags: [{ id: tag.id } as never], section: { id: section.id } as never });
+    const refusedTag = await t.gql(`mutation ($id: ID!) { deleteTag(id: $id) { id } }`, { id: tag.id }, headers);
+    expect(errorCodes(refusedTag)).toEqual(['CONFLICT']);
+    expect(refusedTag.body.errors?.[0].extensions?.articles).toBe(1);
+    expect(errorCodes(await t.gql(`mutation ($id: ID!) { deleteSection(id: $id) { id } }`, { id: section.id }, headers))).toEqual(['CONFLICT']);
+    expect(await t.app.dataSource.query(`SELECT "name" FROM "tag"`)).toEqual([{ name: 'Climate' }]);
+
+    const unused = (await t.gql(`mutation { createTag(input: { name: "Unused" }) { id } }`, {}, headers)).body.data?.createTag;
+    expect((await t.gql(`mutation ($id: ID!) { deleteTag(id: $id) { id } }`, { id: unused.id }, headers)).body.data).toEqual({ deleteTag: { id: unused.id } });
+    expect(errorCodes(await t.gql(`mutation ($id: ID!) { deleteTag(id: $id) { id } }`, { id: unused.id }, headers))).toEqual(['NOT_FOUND']);
+  });
+});
