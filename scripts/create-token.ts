@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { AuthService } from '../src/auth/auth.service';
