@@ -49,6 +49,7 @@ const environmentSchema = z.object({
     .default(['*']),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100 * 1024),
+  STAFF_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(2 * 1024 * 1024),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(24),
   MAX_QUERY_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
@@ -140,6 +141,8 @@ export interface AppConfig {
     readonly host: string;
     readonly port: number;
     readonly maxBodyBytes: number;
+    /** For requests with a valid staff token: article bodies run long. */
+    readonly staffMaxBodyBytes: number;
     readonly shutdownGraceMs: number;
     readonly corsOrigins: readonly string[];
   };
@@ -221,6 +224,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       host: env.HOST,
       port: env.PORT,
       maxBodyBytes: env.MAX_BODY_BYTES,
+      staffMaxBodyBytes: Math.max(env.STAFF_MAX_BODY_BYTES, env.MAX_BODY_BYTES),
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       corsOrigins: env.CORS_ORIGINS,
     },

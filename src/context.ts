@@ -72,7 +72,9 @@ export interface Loaders {
 
 export interface RequestContext {
   readonly services: Services;
-  readonly loaders: Loaders;
+  /** This request's loaders; replaced with empty ones before each root mutation field (see schema.ts). */
+  loaders: Loaders;
+  refreshLoaders(): void;
   /** Who is calling (a hash of their address, their user agent), for rate limits and moderation. */
   readonly client: ClientInfo;
   /** The staff member behind the request's API token, if any (see auth/auth-checker.ts). */
@@ -81,14 +83,22 @@ export interface RequestContext {
   viewerKeyOf(viewerToken: string | null | undefined): Promise<string | null>;
 }
 
-export function createRequestContext(services: Services, client: ClientInfo, viewer: Viewer = ANONYMOUS): RequestContext {
+function createLoaders(services: Services): Loaders {
   const authors = new AuthorLoaders(services.authors);
   const taxonomy = new TaxonomyLoaders(services.taxonomy);
   const comments = new CommentLoaders(services.comments);
+  return { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments) };
+}
+
+export function createRequestContext(services: Services, client: ClientInfo, viewer: Viewer = ANONYMOUS): RequestContext {
   const viewerKeys = new Map<string, Promise<string>>();
   return {
     services,
-    loaders: { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments) },
+    loaders: createLoaders(services),
+    // A method on `this`, not a closure: Apollo copies the context object for each operation it runs.
+    refreshLoaders(this: RequestContext) {
+      this.loaders = createLoaders(services);
+    },
     client,
     viewer,
     viewerKeyOf(viewerToken) {

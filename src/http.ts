@@ -68,6 +68,9 @@ export function createHttpApp(options: {
 
   if (config.playground) app.get('/graphql', playgroundPage());
 
+  const readerJson = express.json({ limit: config.http.maxBodyBytes });
+  const staffJson = express.json({ limit: config.http.staffMaxBodyBytes });
+
   app.use(
     '/graphql',
     cors({ origin: config.http.corsOrigins.includes('*') ? '*' : [...config.http.corsOrigins], maxAge: 600 }),
@@ -78,9 +81,18 @@ export function createHttpApp(options: {
       }
       next();
     },
-    express.json({ limit: config.http.maxBodyBytes }),
+    // The token is recognised before the body is read, so staff get the larger body limit and nobody else does.
+    async (req, res, next) => {
+      try {
+        res.locals.viewer = await services.auth.recognise(req.get('authorization'));
+        res.locals.maxBodyBytes = res.locals.viewer.kind === 'staff' ? config.http.staffMaxBodyBytes : config.http.maxBodyBytes;
+        (res.locals.viewer.kind === 'staff' ? staffJson : readerJson)(req, res, next);
+      } catch (error) {
+        next(error);
+      }
+    },
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(clientInfo(req, config.secret), await services.auth.recognise(req.get('authorization'))),
+      context: async ({ req, res }) => createContext(clientInfo(req, config.secret), res.locals.viewer as Viewer),
     }),
   );
 
@@ -94,7 +106,7 @@ export function createHttpApp(options: {
     if (res.headersSent) return next(error);
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {
-      res.status(413).json(graphqlErrorBody(`The request body is larger than ${config.http.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'));
+      res.status(413).json(graphqlErrorBody(`The request body is larger than ${res.locals.maxBodyBytes ?? config.http.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'));
     } else if (type === 'entity.parse.failed') {
       res.status(400).json(graphqlErrorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
     } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {

@@ -1,3 +1,4 @@
+import { Role } from '../src/auth/role';
 import { errorCodes, startTestApp, type TestApp } from './setup/harness';
 import { factories } from './setup/factories';
 
@@ -8,8 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const postRaw = (body: string | Buffer, contentType = 'application/json') =>
-  t.request('/graphql', { method: 'POST', headers: { 'content-type': contentType }, body });
+const postRaw = (body: string | Buffer, contentType = 'application/json', headers: Record<string, string> = {}) =>
+  t.request('/graphql', { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
 
 /** Asserts a response carries nothing of the machinery: no SQL, no stack, no file paths. */
 function expectNoInternals(text: string) {
@@ -64,6 +65,19 @@ describe('bad requests', () => {
   it('accepts a body just under the limit', async () => {
     const response = await postRaw(JSON.stringify({ query: `{ sections { name } }`, variables: { pad: 'x'.repeat(99 * 1024) } }));
     expect(response.status).toBe(200);
+  });
+
+  it('lets staff send long article bodies (up to STAFF_MAX_BODY_BYTES), and nobody else', async () => {
+    const { headers } = await t.staff(Role.EDITOR);
+    const author = await factories(t.app.dataSource).makeAuthor();
+    const body = `<p>${'Long read. '.repeat(30_000)}</p>`; // about 330 kB
+    const mutation = { query: `mutation ($input: CreateArticleInput!) { createArticle(input: $input) { wordCount } }`, variables: { input: { title: 'Long read', body, authorId: author.id } } };
+    const asEditor = await postRaw(JSON.stringify(mutation), 'application/json', headers);
+    expect(asEditor.status).toBe(200);
+    expect(((await asEditor.json()) as any).data.createArticle.wordCount).toBe(60_000);
+    const forged = await postRaw(JSON.stringify(mutation), 'application/json', { authorization: 'Bearer mst_notARealToken' });
+    expect(forged.status).toBe(413);
+    expect(((await forged.json()) as any).errors[0].message).toContain('102400 bytes');
   });
 
   it('answers a non-JSON content type with 415', async () => {

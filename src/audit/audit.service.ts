@@ -5,6 +5,10 @@ import { AuditEntry } from './audit-entry.entity';
 
 export type Staff = Extract<Viewer, { kind: 'staff' }>;
 
+/** Who did it: a staff token, or someone at the server's command line (`npm run token:create`). */
+export type AuditActor = Pick<Staff, 'name'> & { tokenId: string | null; role: string };
+export const SERVER_CONSOLE: AuditActor = { tokenId: null, name: 'npm run token:create (server console)', role: 'CONSOLE' };
+
 export interface AuditRecord {
   action: string;
   subjectType: string;
@@ -17,7 +21,7 @@ export interface AuditRecord {
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async record(manager: EntityManager, actor: Staff, entry: AuditRecord): Promise<void> {
+  async record(manager: EntityManager, actor: AuditActor, entry: AuditRecord): Promise<void> {
     await manager.query(
       `INSERT INTO "audit_entry" ("actor_token_id", "actor_name", "actor_role", "action", "subject_type", "subject_id", "before", "after")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

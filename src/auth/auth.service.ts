@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { pick, type AuditService, type Staff } from '../audit/audit.service';
+import { pick, SERVER_CONSOLE, type AuditService, type Staff } from '../audit/audit.service';
 import { sha256Hex } from '../shared/crypto';
 import { AppError, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
@@ -61,7 +61,7 @@ export class AuthService {
         expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
       });
       const record = await manager.getRepository(ApiToken).findOneByOrFail({ id: saved.id });
-      if (actor) await this.audit.record(manager, actor, { action: 'token.create', subjectType: 'api_token', subjectId: record.id, after: pick(record, ['name', 'role', 'expiresAt']) });
+      await this.audit.record(manager, actor ?? SERVER_CONSOLE, { action: 'token.create', subjectType: 'api_token', subjectId: record.id, after: pick(record, ['name', 'role', 'authorId', 'expiresAt']) });
       return { token, record };
     });
   }

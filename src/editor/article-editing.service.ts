@@ -49,7 +49,7 @@ export class ArticleEditingService {
         title: draft.title.trim(),
         slug: await freeSlug(manager, 'article', { explicit: draft.slug, from: draft.title }),
         excerpt: draft.excerpt?.trim() || null,
-        body: sanitizeArticleHtml(draft.body),
+        body: sanitizedBody(draft.body),
         status: ArticleStatus.DRAFT,
         publishedAt: null,
         authorId,
@@ -80,13 +80,13 @@ export class ArticleEditingService {
       }
       if (changes.authorId && changes.authorId !== current.authorId) this.bylineFor(actor, changes.authorId);
       await this.checkReferences(manager, { authorId: changes.authorId ?? undefined, sectionId: changes.sectionId, tagIds: changes.tagIds });
-      const slugLocked = current.publishedAt !== null || current.status !== ArticleStatus.DRAFT;
+      const slugLocked = wasPublic(current) || current.status !== ArticleStatus.DRAFT;
       const title = changes.title?.trim() ?? current.title;
       let slug = current.slug;
       if (changes.slug && changes.slug !== current.slug) {
         if (slugLocked) throw new AppError('CONFLICT', 'The slug of a published article stays as it is: links to it are out in the world.', { field: 'slug' });
         slug = await freeSlug(manager, 'article', { explicit: changes.slug, from: title }, current.id);
-      } else if (!slugLocked && changes.title !== undefined && title !== current.title) {
+      } else if (!slugLocked && !changes.slug && changes.title !== undefined && title !== current.title) {
         slug = await freeSlug(manager, 'article', { from: title }, current.id);
       }
       const repository = manager.getRepository(Article);
@@ -96,7 +96,7 @@ export class ArticleEditingService {
           title,
           slug,
           ...(changes.excerpt !== undefined && { excerpt: changes.excerpt?.trim() || null }),
-          ...(changes.body !== undefined && changes.body !== null && { body: sanitizeArticleHtml(changes.body) }),
+          ...(changes.body !== undefined && changes.body !== null && { body: sanitizedBody(changes.body) }),
           ...(changes.authorId && { authorId: parseId(changes.authorId, 'authorId') }),
           ...(changes.sectionId !== undefined && { sectionId: changes.sectionId ? parseId(changes.sectionId, 'sectionId') : null }),
           ...(changes.featuredImageUrl !== undefined && { featuredImageUrl: changes.featuredImageUrl?.trim() || null }),
@@ -125,30 +125,43 @@ export class ArticleEditingService {
   publish(id: string, actor: Staff): Promise<Article> {
     return this.transition(id, actor, 'article.publish', (article) => {
       if (article.status === ArticleStatus.PUBLISHED) return null;
-      const keepDate = article.publishedAt !== null && article.publishedAt.getTime() <= Date.now();
-      return { status: ArticleStatus.PUBLISHED, publishedAt: keepDate ? article.publishedAt : new Date() };
+      return { status: ArticleStatus.PUBLISHED, publishedAt: wasPublic(article) ? article.publishedAt : new Date() };
     });
   }
 
-  /** Makes the article public at `publishAt` (in the future), with no job needed: visibility is decided when read. */
+  /**
+   * Makes a draft (or a scheduled article not yet out) public at `publishAt`, with no job needed: visibility is decided
+   * when read. An article readers can already see is not silently taken offline: unpublish it first.
+   */
   schedule(id: string, publishAt: Date, actor: Staff): Promise<Article> {
     if (publishAt.getTime() <= Date.now()) throw badInput('publishAt must be in the future; use publishArticle to publish now.', 'publishAt');
-    return this.transition(id, actor, 'article.schedule', () => ({ status: ArticleStatus.SCHEDULED, publishedAt: publishAt }));
+    return this.transition(id, actor, 'article.schedule', (article) => {
+      const schedulable = article.status === ArticleStatus.DRAFT || (article.status === ArticleStatus.SCHEDULED && !wasPublic(article));
+      if (!schedulable) {
+        throw new AppError('CONFLICT', `This article is ${article.status.toLowerCase()}${article.status === ArticleStatus.SCHEDULED ? ' and already public' : ''}; unpublish it before scheduling it.`, { status: article.status });
+      }
+      return { status: ArticleStatus.SCHEDULED, publishedAt: publishAt };
+    });
   }
 
-  /** Back to DRAFT: hidden from readers; its slug stays. */
+  /** Back to DRAFT: hidden from readers; its slug stays. A scheduled article that never came out forgets its date. */
   unpublish(id: string, actor: Staff): Promise<Article> {
-    return this.transition(id, actor, 'article.unpublish', (article) => (article.status === ArticleStatus.DRAFT ? null : { status: ArticleStatus.DRAFT }));
+    return this.transition(id, actor, 'article.unpublish', (article) =>
+      article.status === ArticleStatus.DRAFT ? null : { status: ArticleStatus.DRAFT, publishedAt: wasPublic(article) ? article.publishedAt : null },
+    );
   }
 
   archive(id: string, actor: Staff): Promise<Article> {
     return this.transition(id, actor, 'article.archive', (article) => (article.status === ArticleStatus.ARCHIVED ? null : { status: ArticleStatus.ARCHIVED }));
   }
 
-  /** Deletes the article and its comments. An AUTHOR may delete their own drafts only. */
+  /** Deletes the article and its comments. An AUTHOR may delete their own drafts that readers never saw. */
   async delete(id: string, actor: Staff): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       const article = await this.lockForEditing(manager, id, actor);
+      if (actor.role === Role.AUTHOR && wasPublic(article)) {
+        throw new AppError('FORBIDDEN', 'This article has been public (it may have comments and links to it); ask an editor to delete it.');
+      }
       await manager.query(`DELETE FROM "article" WHERE "id" = $1`, [article.id]);
       await this.audit.record(manager, actor, { action: 'article.delete', subjectType: 'article', subjectId: article.id, before: pick(article, AUDITED) });
       return article.id;
@@ -194,16 +207,18 @@ export class ArticleEditingService {
   }
 
   private async checkReferences(manager: EntityManager, refs: { authorId?: string | null; sectionId?: string | null; tagIds?: string[] | null }): Promise<void> {
+    // FOR KEY SHARE: a section or tag being deleted at the same moment either waits for this article (and then sees it
+    // in its use count) or is gone before it (NOT_FOUND here); never a foreign-key violation at insert.
     const exists = async (table: string, id: string, field: string) => {
-      const rows: unknown[] = await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1`, [parseId(id, field)]);
+      const rows: unknown[] = await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 FOR KEY SHARE`, [parseId(id, field)]);
       if (!rows.length) throw notFound(`There is no ${table} with this ${field}.`);
     };
     if (refs.authorId) await exists('author', refs.authorId, 'authorId');
     if (refs.sectionId) await exists('section', refs.sectionId, 'sectionId');
     if (refs.tagIds?.length) {
       const ids = refs.tagIds.map((tag) => parseId(tag, 'tagIds'));
-      const [{ count }] = await manager.query(`SELECT count(*)::int AS "count" FROM "tag" WHERE "id" = ANY($1::uuid[])`, [ids]);
-      if (count !== new Set(ids).size) throw notFound('One of tagIds is not a tag.');
+      const found: unknown[] = await manager.query(`SELECT 1 FROM "tag" WHERE "id" = ANY($1::uuid[]) FOR KEY SHARE`, [ids]);
+      if (found.length !== new Set(ids).size) throw notFound('One of tagIds is not a tag.');
     }
   }
 
@@ -226,4 +241,16 @@ export class ArticleEditingService {
   private async reload(manager: EntityManager, id: string): Promise<Article> {
     return manager.getRepository(Article).findOneOrFail({ where: { id } });
   }
+}
+
+/** Whether readers have been able to see the article: its publication time has come and it was not a mere draft date. */
+function wasPublic(article: Article): boolean {
+  return article.publishedAt !== null && article.publishedAt.getTime() <= Date.now();
+}
+
+/** The sanitised body; BAD_USER_INPUT when nothing is left (a body that was only a script, say). */
+function sanitizedBody(html: string): string {
+  const body = sanitizeArticleHtml(html);
+  if (!body) throw badInput('The body has nothing left once scripts, styles and other disallowed markup are removed.', 'body');
+  return body;
 }

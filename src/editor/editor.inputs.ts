@@ -1,14 +1,18 @@
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, IsBoolean, IsOptional, MaxLength, Min } from 'class-validator';
 import { IsOptionalHttpUrl, NoControlCharacters, TrimmedLength } from '../shared/validation';
 
 const TITLE = { tooShort: 'Give the article a headline', tooLong: 'A headline is at most 300 characters' };
 
+/** Control characters (NUL above all, which PostgreSQL cannot store) are refused in every text field. */
+const oneLine = (what: string) => NoControlCharacters({ multiline: false, message: `${what} contains characters that are not allowed` });
+const multiline = (what: string) => NoControlCharacters({ multiline: true, message: `${what} contains characters that are not allowed` });
+
 @InputType({ description: 'A new article; it starts as a DRAFT.' })
 export class CreateArticleInput {
   @Field(() => String)
   @TrimmedLength(1, 300, TITLE)
-  @NoControlCharacters({ multiline: false, message: 'The headline contains characters that are not allowed' })
+  @oneLine('The headline')
   title: string;
 
   @Field(() => String, { nullable: true, description: 'Made from the title when left out (transliterated, made unique).' })
@@ -19,10 +23,12 @@ export class CreateArticleInput {
   @Field(() => String, { nullable: true, description: 'The standfirst.' })
   @IsOptional()
   @MaxLength(1000)
+  @multiline('The standfirst')
   excerpt?: string | null;
 
   @Field(() => String, { description: 'HTML; sanitised on save (no scripts, no event handlers, no styles).' })
   @TrimmedLength(1, 500_000, { tooShort: 'The body is empty', tooLong: 'The body is at most 500,000 characters' })
+  @multiline('The body')
   body: string;
 
   @Field(() => ID, { nullable: true, description: "The byline; required for editors, an AUTHOR's own by default." })
@@ -47,11 +53,13 @@ export class CreateArticleInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(500)
+  @oneLine('The image description')
   featuredImageAlt?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(1000)
+  @multiline('The caption')
   featuredImageCaption?: string | null;
 
   @Field(() => Boolean, { nullable: true })
@@ -73,6 +81,7 @@ export class UpdateArticleInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @TrimmedLength(1, 300, TITLE)
+  @oneLine('The headline')
   title?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only before the article is first published.' })
@@ -83,11 +92,13 @@ export class UpdateArticleInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(1000)
+  @multiline('The standfirst')
   excerpt?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @TrimmedLength(1, 500_000, { tooShort: 'The body is empty', tooLong: 'The body is at most 500,000 characters' })
+  @multiline('The body')
   body?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -112,11 +123,13 @@ export class UpdateArticleInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(500)
+  @oneLine('The image description')
   featuredImageAlt?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(1000)
+  @multiline('The caption')
   featuredImageCaption?: string | null;
 
   @Field(() => Boolean, { nullable: true })
@@ -129,6 +142,7 @@ export class UpdateArticleInput {
 export class AuthorInput {
   @Field(() => String)
   @TrimmedLength(1, 200, { tooShort: 'Give the author a name', tooLong: 'A name is at most 200 characters' })
+  @oneLine('The name')
   name: string;
 
   @Field(() => String, { nullable: true })
@@ -139,6 +153,7 @@ export class AuthorInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(5000)
+  @multiline('The bio')
   bio?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -151,6 +166,7 @@ export class UpdateAuthorInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @TrimmedLength(1, 200, { tooShort: 'Give the author a name', tooLong: 'A name is at most 200 characters' })
+  @oneLine('The name')
   name?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -161,6 +177,7 @@ export class UpdateAuthorInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(5000)
+  @multiline('The bio')
   bio?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -172,11 +189,23 @@ export class UpdateAuthorInput {
 export class TermInput {
   @Field(() => String)
   @TrimmedLength(1, 200, { tooShort: 'Give it a name', tooLong: 'A name is at most 200 characters' })
-  @NoControlCharacters({ multiline: false, message: 'The name contains characters that are not allowed' })
+  @oneLine('The name')
   name: string;
 
   @Field(() => String, { nullable: true, description: 'Made from the name when left out.' })
   @IsOptional()
   @MaxLength(120)
   slug?: string | null;
+}
+
+@ArgsType()
+export class RenameArgs {
+  @Field(() => ID)
+  @MaxLength(100)
+  id: string;
+
+  @Field(() => String)
+  @TrimmedLength(1, 200, { tooShort: 'Give it a name', tooLong: 'A name is at most 200 characters' })
+  @oneLine('The name')
+  name: string;
 }

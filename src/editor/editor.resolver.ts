@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Article } from '../article/article.entity';
 import { staffOf } from '../auth/auth-checker';
 import { Role } from '../auth/role';
@@ -6,7 +6,7 @@ import { Author } from '../author/author.entity';
 import type { RequestContext } from '../context';
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
-import { AuthorInput, CreateArticleInput, TermInput, UpdateArticleInput, UpdateAuthorInput } from './editor.inputs';
+import { AuthorInput, CreateArticleInput, RenameArgs, TermInput, UpdateArticleInput, UpdateAuthorInput } from './editor.inputs';
 
 @ObjectType()
 export class DeletePayload {
@@ -81,7 +81,7 @@ export class EditorResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Section, { description: 'Renames a section; its slug stays (EDITOR).' })
-  async renameSection(@Arg('id', () => ID) id: string, @Arg('name', () => String) name: string, @Ctx() context: RequestContext): Promise<Section> {
+  async renameSection(@Args(() => RenameArgs) { id, name }: RenameArgs, @Ctx() context: RequestContext): Promise<Section> {
     return context.services.newsroomEditing.renameTerm('section', id, name, staffOf(context));
   }
 
@@ -99,7 +99,7 @@ export class EditorResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => Tag, { description: 'Renames a tag; its slug stays (EDITOR).' })
-  async renameTag(@Arg('id', () => ID) id: string, @Arg('name', () => String) name: string, @Ctx() context: RequestContext): Promise<Tag> {
+  async renameTag(@Args(() => RenameArgs) { id, name }: RenameArgs, @Ctx() context: RequestContext): Promise<Tag> {
     return context.services.newsroomEditing.renameTerm('tag', id, name, staffOf(context));
   }
 

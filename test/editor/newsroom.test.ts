@@ -14,6 +14,18 @@ describe('bylines, sections and tags', () => {
     expect(errorCodes(await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { avatarUrl: "javascript:alert(1)" }) { slug } }`, { id: author.id }, headers))).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('refuses empty, over-long and control-character names, changing nothing', async () => {
+    const { headers } = await t.staff(Role.EDITOR);
+    const tag = await f.makeTag({ name: 'Energy' });
+    for (const name of ['', '   ', 'x'.repeat(5000), 'a\u0000b']) {
+      expect(errorCodes(await t.gql(`mutation ($id: ID!, $name: String!) { renameTag(id: $id, name: $name) { name } }`, { id: tag.id, name }, headers))).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(await t.gql(`mutation ($name: String!) { createAuthor(input: { name: $name }) { id } }`, { name }, headers))).toEqual(['BAD_USER_INPUT']);
+    }
+    expect(errorCodes(await t.gql(`mutation { createAuthor(input: { name: "Fine", bio: "a\\u0000b" }) { id } }`, {}, headers))).toEqual(['BAD_USER_INPUT']);
+    expect(await t.app.dataSource.query(`SELECT "name" FROM "tag"`)).toEqual([{ name: 'Energy' }]);
+    expect(await t.app.dataSource.query(`SELECT "name" FROM "author"`)).toEqual([]);
+  });
+
   it('creates, renames and deletes sections and tags; a term in use cannot be deleted', async () => {
     const { headers } = await t.staff(Role.EDITOR);
     const section = (await t.gql(`mutation { createSection(input: { name: "Science & Tech" }) { id slug name } }`, {}, headers)).body.data?.createSection;
