@@ -68,6 +68,7 @@ describe('bad requests', () => {
   });
 
   it('lets staff send long article bodies (up to STAFF_MAX_BODY_BYTES), and nobody else', async () => {
+    await t.reset();
     const { headers } = await t.staff(Role.EDITOR);
     const author = await factories(t.app.dataSource).makeAuthor();
     const body = `<p>${'Long read. '.repeat(30_000)}</p>`; // about 330 kB
