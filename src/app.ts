@@ -64,7 +64,7 @@ export interface CreateAppOptions {
   log?: Logger;
   /** Apply pending migrations at start-up (default true). The test harness migrates once, before all suites. */
   migrate?: boolean;
-  /** Run the background work (mail delivery, sweeping expired rate-limit counters); tests drive it by hand. Default true. */
+  /** Run the background work (mail delivery, sweeping expired rate-limit counters and old views); tests drive it by hand. Default true. */
   background?: boolean;
 }
 
@@ -95,7 +95,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
   redis?.on('error', (error) => log.warn({ err: error }, 'Redis unavailable: rate limits fall back to per-instance counting'));
   if (redis) await waitUntilReady(redis, REDIS_READY_MS, log);
-  const services = createServices({ dataSource, sql: new Sql(dataSource, sqlStatements, config.database.preparedStatements), redis, config });
+  const services = createServices({ dataSource, sql: new Sql(dataSource, sqlStatements, config.database.preparedStatements), redis, config, log });
   const mailWorker = new MailWorker(dataSource, log, config.mail);
   const background = options.background ?? true;
   let sweeper: NodeJS.Timeout | null = null;
@@ -103,9 +103,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     mailWorker.start();
     sweeper = setInterval(
       () =>
-        void Promise.all([services.rateLimits.sweepExpired(), forgetOldIdempotencyKeys(dataSource)]).catch((error: unknown) =>
-          log.warn({ err: error }, 'sweeping expired rate limits and idempotency keys failed'),
-        ),
+        void Promise.all([
+          services.rateLimits.sweepExpired(),
+          forgetOldIdempotencyKeys(dataSource),
+          services.views.prune().then((deleted) => {
+            if (deleted.views || deleted.visitors) log.info(deleted, 'pruned view events and visitors past VIEW_RETENTION_DAYS');
+          }),
+        ]).catch((error: unknown) => log.warn({ err: error }, 'sweeping rate limits, idempotency keys and old views failed')),
       SWEEP_MS,
     );
     sweeper.unref();
@@ -164,6 +168,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         if (sweeper) clearInterval(sweeper);
         await mailWorker.stop();
+        await services.views.flushed();
         redis?.disconnect();
         await dataSource.destroy();
         log.debug('database pool closed');

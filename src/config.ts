@@ -126,6 +126,23 @@ const environmentSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Masthead <newsletter@localhost>'),
   /** How often the mail worker looks for mail to send. */
   MAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+
+  /** A visitor's repeat views of an article within this many minutes count once. */
+  VIEW_DEDUPE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /**
+   * How long raw view events are kept (rollups are kept for good). At least 31: the 30-day window reads the raw
+   * events of its first, partial hour.
+   */
+  VIEW_RETENTION_DAYS: z.coerce.number().int().min(31).max(3650).default(35),
+  /** Views one client address may report per minute (per instance); more is RATE_LIMITED. */
+  VIEWS_PER_CLIENT_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1_200),
+  /** Trending: each hour's views are divided by (age in hours + 2) to this power. Higher forgets faster. */
+  TRENDING_GRAVITY: z.coerce.number().min(0).max(10).default(1.5),
+  /**
+   * Where popularity windows are counted: rollups (hourly and daily tables, the default) or raw (the view events
+   * themselves; slower, for checking rollups and for the benchmark's comparison).
+   */
+  POPULARITY_SOURCE: z.enum(['rollups', 'raw']).default('rollups'),
 });
 
 /** The name of every variable Masthead reads (.env.example lists each; a test checks). */
@@ -179,6 +196,13 @@ export interface AppConfig {
     readonly signupsPerClient12h: number;
   };
   readonly mail: { readonly smtpUrl: string | null; readonly from: string; readonly pollMs: number };
+  readonly views: {
+    readonly dedupeMinutes: number;
+    readonly retentionDays: number;
+    readonly perClientMinute: number;
+    readonly trendingGravity: number;
+    readonly popularitySource: 'rollups' | 'raw';
+  };
 }
 
 /** Stands in for MASTHEAD_SECRET outside production, so development needs no setup; never valid in production. */
@@ -261,6 +285,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       signupsPerClient12h: env.NEWSLETTER_SIGNUPS_PER_CLIENT_12H,
     },
     mail: { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM, pollMs: env.MAIL_POLL_MS },
+    views: {
+      dedupeMinutes: env.VIEW_DEDUPE_MINUTES,
+      retentionDays: env.VIEW_RETENTION_DAYS,
+      perClientMinute: env.VIEWS_PER_CLIENT_MINUTE,
+      trendingGravity: env.TRENDING_GRAVITY,
+      popularitySource: env.POPULARITY_SOURCE,
+    },
   });
 }
 

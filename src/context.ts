@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { AnalyticsService } from './analytics/analytics.service';
+import { PopularityService } from './analytics/popularity.service';
+import { ViewLoaders } from './analytics/view.loader';
+import { ViewService } from './analytics/view.service';
 import { ArticleLinks } from './article/article.links';
 import { AuditService } from './audit/audit.service';
 import { ANONYMOUS, AuthService, type Viewer } from './auth/auth.service';
@@ -37,10 +42,13 @@ export interface Services {
   readonly newsletter: NewsletterService;
   readonly rateLimits: RateLimits;
   readonly articleLinks: ArticleLinks;
+  readonly views: ViewService;
+  readonly popularity: PopularityService;
+  readonly analytics: AnalyticsService;
 }
 
-export function createServices(infrastructure: { dataSource: DataSource; sql: Sql; redis: Redis | null; config: AppConfig }): Services {
-  const { dataSource, sql, redis, config } = infrastructure;
+export function createServices(infrastructure: { dataSource: DataSource; sql: Sql; redis: Redis | null; config: AppConfig; log: Logger }): Services {
+  const { dataSource, sql, redis, config, log } = infrastructure;
   const taxonomy = new TaxonomyService(dataSource, sql);
   const comments = new CommentService(dataSource, sql);
   const rateLimits = new RateLimits(sql, redis);
@@ -59,6 +67,9 @@ export function createServices(infrastructure: { dataSource: DataSource; sql: Sq
     newsletter: new NewsletterService(dataSource, rateLimits, { ...config.newsletter, secret: config.secret }),
     rateLimits,
     articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
+    views: new ViewService(sql, log, config.secret, config.views),
+    popularity: new PopularityService(sql, config.views.popularitySource, config.views.trendingGravity),
+    analytics: new AnalyticsService(sql),
   };
 }
 
@@ -68,6 +79,7 @@ export interface Loaders {
   readonly authors: AuthorLoaders;
   readonly taxonomy: TaxonomyLoaders;
   readonly comments: CommentLoaders;
+  readonly views: ViewLoaders;
 }
 
 export interface RequestContext {
@@ -87,7 +99,7 @@ function createLoaders(services: Services): Loaders {
   const authors = new AuthorLoaders(services.authors);
   const taxonomy = new TaxonomyLoaders(services.taxonomy);
   const comments = new CommentLoaders(services.comments);
-  return { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments) };
+  return { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments), views: new ViewLoaders(services.analytics) };
 }
 
 export function createRequestContext(services: Services, client: ClientInfo, viewer: Viewer = ANONYMOUS): RequestContext {

@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import {
+  AnalyticsResolver,
+  ArticleSignupsResolver,
+  ArticleStatsResolver,
+  ArticleViewsResolver,
+  AuthorViewsResolver,
+  SectionViewsResolver,
+} from './analytics/analytics.resolver';
+import { ArticleViewCountResolver, PopularArticleResolver, TrendingArticleResolver, ViewsResolver } from './analytics/views.resolver';
 import { ArticleResolver } from './article/article.resolver';
 import { authChecker } from './auth/auth-checker';
 import type { RequestContext } from './context';
@@ -28,6 +37,16 @@ export const RESOLVERS = [
   CommentModerationResolver,
   NewsletterAdminResolver,
   AuditResolver,
+  ViewsResolver,
+  PopularArticleResolver,
+  TrendingArticleResolver,
+  ArticleViewCountResolver,
+  AnalyticsResolver,
+  ArticleViewsResolver,
+  ArticleSignupsResolver,
+  ArticleStatsResolver,
+  SectionViewsResolver,
+  AuthorViewsResolver,
 ] as const;
 
 export async function buildAppSchema(): Promise<GraphQLSchema> {

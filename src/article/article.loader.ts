@@ -10,6 +10,8 @@ import type { ArticleExtras, ArticleGroup, ArticleRead, ArticleService, Publishe
 /** Per-request loaders for articles. */
 export class ArticleLoaders {
   readonly byId: DataLoader<string, Article | null>;
+  /** Any article, public or not: only for fields that staff alone can reach (analytics). */
+  readonly byIdForStaff: DataLoader<string, Article | null>;
   /** Bodies of articles that were read as teasers (lists leave the body out). */
   readonly body: DataLoader<string, string>;
   /** "More like this" for articles; one loader per page size. */
@@ -25,6 +27,7 @@ export class ArticleLoaders {
     private readonly comments: CommentLoaders,
   ) {
     this.byId = mapLoader(async (ids) => new Map((await articles.findPublicByIds(ids)).map((article) => [article.id, this.remember(article)])), null);
+    this.byIdForStaff = mapLoader(async (ids) => new Map((await articles.findAnyByIds(ids)).map((article) => [article.id, article])), null);
     this.body = mapLoader((ids) => articles.bodiesOf(ids), '');
     this.related = loaderFamily((first: number) =>
       mapLoader(async (ids) => {

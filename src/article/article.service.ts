@@ -165,10 +165,19 @@ export class ArticleService {
   }
 
   /** Public articles by id, in no particular order; ids that are missing or not public are absent. */
-  async findPublicByIds(ids: readonly string[]): Promise<Article[]> {
+  findPublicByIds(ids: readonly string[]): Promise<Article[]> {
+    return this.findByIds(ids, { publicOnly: true });
+  }
+
+  /** Articles by id whatever their status, for staff (analytics); ids that are missing are absent. */
+  findAnyByIds(ids: readonly string[]): Promise<Article[]> {
+    return this.findByIds(ids, { publicOnly: false });
+  }
+
+  private async findByIds(ids: readonly string[], { publicOnly }: { publicOnly: boolean }): Promise<Article[]> {
     const rows = await this.sql.rows(
       `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
-       WHERE "a"."id" = ANY($1::uuid[]) AND ${publicArticleSql('a')}`,
+       WHERE "a"."id" = ANY($1::uuid[]) ${publicOnly ? `AND ${publicArticleSql('a')}` : ''}`,
       [ids],
     );
     return rows.map((row: Record<string, unknown>) => this.readWithRefs(row));

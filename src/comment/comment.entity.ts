@@ -33,6 +33,8 @@ export const COMMENT_DUPLICATE_INDEX = 'comment_no_duplicate_idx';
 // Counts per article and status, answered from the index alone (parent_id tells comments from replies); also serves
 // the article foreign key's cascade.
 @Index('comment_article_status_idx', ['articleId', 'status', 'parentId'])
+// Comment activity over time (analytics).
+@Index('comment_created_at_idx', ['createdAt'])
 @ObjectType({ description: "A reader's comment or reply. Only approved comments are public.", simpleResolvers: true })
 export class Comment {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'comment_pkey' })

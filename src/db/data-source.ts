@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import { ArticleView, ArticleVisitor, VisitorSalt } from '../analytics/article-view.entity';
+import { ArticleViewDaily, ArticleViewHourly, ArticleViewTotal } from '../analytics/view-rollup.entity';
 import { Article } from '../article/article.entity';
 import { Author } from '../author/author.entity';
 import { ApiToken } from '../auth/api-token.entity';
@@ -13,7 +15,25 @@ import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Author, Section, Tag, Article, Comment, NewsletterSubscription, OutboxMail, IdempotencyRecord, RateLimitCounter, ApiToken, AuditEntry];
+export const ENTITIES = [
+  Author,
+  Section,
+  Tag,
+  Article,
+  Comment,
+  NewsletterSubscription,
+  OutboxMail,
+  IdempotencyRecord,
+  RateLimitCounter,
+  ApiToken,
+  AuditEntry,
+  ArticleView,
+  ArticleVisitor,
+  VisitorSalt,
+  ArticleViewHourly,
+  ArticleViewDaily,
+  ArticleViewTotal,
+];
 
 export interface DataSourceOptions {
   url: string;

@@ -15,6 +15,8 @@ registerEnumType(NewsletterStatus, { name: 'NewsletterStatus', description: 'Whe
 @Index('newsletter_confirmation_token_idx', ['confirmationTokenHash'], { unique: true, where: `"confirmation_token_hash" IS NOT NULL` })
 @Index('newsletter_unsubscribe_token_idx', ['unsubscribeTokenHash'], { unique: true })
 @Index('newsletter_source_article_idx', ['sourceArticleId'], { where: `"source_article_id" IS NOT NULL` })
+// Sign-ups by article over a window (analytics).
+@Index('newsletter_created_at_idx', ['createdAt'])
 @ObjectType('NewsletterSubscription', { description: 'A newsletter sign-up, as its holder sees it through a token.', simpleResolvers: true })
 export class NewsletterSubscription {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'newsletter_subscription_pkey' })

@@ -112,6 +112,16 @@ export function nameCursor<T extends { name: string; id: string }>(kind: string)
   );
 }
 
+/** The cursor of a ranked list (most viewed first, say): the rank of the last item seen. */
+export function rankCursor<T extends { rank: number }>(kind: string) {
+  return keysetCursor<T, number>(
+    kind,
+    ['number'],
+    (item) => [item.rank],
+    ([rank]) => rank as number,
+  );
+}
+
 /** Position in a list ordered by creation time, with id as tie-breaker. */
 export interface CreatedPosition {
   createdAt: Date;

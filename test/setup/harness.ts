@@ -62,7 +62,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async reset() {
       await app.dataSource.query(
         `TRUNCATE "comment", "article_tag", "article", "tag", "section", "author", "newsletter_subscription", "mail_outbox",
-                  "idempotency_record", "rate_limit", "api_token", "audit_entry" RESTART IDENTITY CASCADE`,
+                  "idempotency_record", "rate_limit", "api_token", "audit_entry", "article_view", "visitor_salt" RESTART IDENTITY CASCADE`,
       );
     },
     async staff(role, options = {}) {

@@ -2,6 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { CoreSchema1795819601947 } from './1795819601947-CoreSchema';
 import { ReaderWrites1795821840481 } from './1795821840481-ReaderWrites';
 import { EditorialTools1795824521607 } from './1795824521607-EditorialTools';
+import { Analytics1795828528817 } from './1795828528817-Analytics';
 
 /** Every migration, oldest first. Generated with `npm run migration:generate`, reviewed, never edited once landed. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [CoreSchema1795819601947, ReaderWrites1795821840481, EditorialTools1795824521607];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  CoreSchema1795819601947,
+  ReaderWrites1795821840481,
+  EditorialTools1795824521607,
+  Analytics1795828528817,
+];
