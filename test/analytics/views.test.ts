@@ -66,7 +66,8 @@ describe('recording views', () => {
 
   it('does not count bots, or clients that send no user agent', async () => {
     const article = await f.makeArticle();
-    for (const headers of [{ 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }, { 'user-agent': 'curl/8.5.0' }, {}]) {
+    const agents: Record<string, string>[] = [{ 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }, { 'user-agent': 'curl/8.5.0' }, {}];
+    for (const headers of agents) {
       const response = await t.gql(RECORD, { input: { articleId: article.id, visitorId: 'x' } }, headers);
       expect(response.body.data?.recordArticleView).toEqual({ outcome: 'BOT', counted: false });
     }
