@@ -74,6 +74,22 @@ describe('the role × operation matrix', () => {
     { name: 'auditLog', allowed: [], query: `{ auditLog { totalCount } }`, variables: async () => ({}) },
     { name: 'createApiToken', allowed: [], query: `mutation { createApiToken(input: { name: "x", role: EDITOR }) { token } }`, variables: async () => ({}) },
     { name: 'revokeApiToken', allowed: [], query: `mutation ($id: ID!) { revokeApiToken(id: $id) { id } }`, variables: async () => ({ id: ids.token }) },
+    ...(
+      [
+        ['articleStats', `query ($id: ID!) { articleStats(id: $id) { views } }`],
+        ['viewSeries', `query ($from: DateTimeISO!, $to: DateTimeISO!) { viewSeries(from: $from, to: $to) { totalViews } }`],
+        ['commentActivity', `query ($from: DateTimeISO!, $to: DateTimeISO!) { commentActivity(from: $from, to: $to) { totalPosted } }`],
+        ['articleViews', `{ articleViews { totalCount } }`],
+        ['topSections', `{ topSections { totalCount } }`],
+        ['topAuthors', `{ topAuthors { totalCount } }`],
+        ['signupsByArticle', `{ signupsByArticle { totalCount } }`],
+      ] as const
+    ).map(([name, query]) => ({
+      name,
+      allowed: [Role.ANALYST, Role.EDITOR],
+      query,
+      variables: async () => ({ id: ids.article, from: new Date(Date.now() - 7 * 86_400_000).toISOString(), to: new Date().toISOString() }),
+    })),
     {
       name: 'article(preview: true)',
       allowed: [Role.EDITOR, Role.AUTHOR],

@@ -1,0 +1,164 @@
+import { ArticleStatus } from '../../src/article/article.entity';
+import { errorCodes, startTestApp, useTestApp, type TestApp } from '../setup/harness';
+import { viewAt } from '../setup/views';
+
+const POPULAR = `query ($window: PopularityWindow, $section: String, $first: Int) {
+  popularArticles(window: $window, section: $section, first: $first) { rank views article { id title } }
+}`;
+const TRENDING = `query ($first: Int) { trendingArticles(first: $first) { rank article { id } popularity { views24h views7d comments score } } }`;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const { t, f } = useTestApp();
+
+/** `count` views of the article, each from its own visitor, at `at`. */
+async function views(app: TestApp, articleId: string, count: number, at: Date): Promise<void> {
+  for (let i = 0; i < count; i++) expect(await viewAt(app, articleId, `${articleId}-${at.getTime()}-${i}`, at)).toBe('COUNTED');
+}
+
+async function popular(variables: Record<string, unknown>, app: TestApp = t) {
+  const response = await app.gql(POPULAR, variables);
+  expect(response.body.errors).toBeUndefined();
+  return (response.body.data?.popularArticles as { rank: number; views: number; article: { id: string } }[]).map((item) => [item.rank, item.article.id, item.views]);
+}
+
+describe('popularArticles', () => {
+  it('ranks public articles by views in the window, optionally in one section', async () => {
+    const politics = await f.makeSection({ slug: 'politics' });
+    const [a, b, c] = [await f.makeArticle({ section: politics }), await f.makeArticle(), await f.makeArticle({ section: politics })];
+    const now = Date.now();
+    await views(t, a.id, 2, new Date(now - 2 * HOUR));
+    await views(t, b.id, 3, new Date(now - 3 * DAY));
+    await views(t, c.id, 1, new Date(now - 10 * DAY));
+    expect(await popular({})).toEqual([
+      [1, b.id, 3],
+      [2, a.id, 2],
+    ]);
+    expect(await popular({ window: 'LAST_24_HOURS' })).toEqual([[1, a.id, 2]]);
+    expect(await popular({ window: 'LAST_30_DAYS' })).toEqual([
+      [1, b.id, 3],
+      [2, a.id, 2],
+      [3, c.id, 1],
+    ]);
+    expect(await popular({ window: 'LAST_30_DAYS', section: 'politics', first: 1 })).toEqual([[1, a.id, 2]]);
+    // Taken down: no longer listed, its views kept.
+    await t.app.dataSource.query(`UPDATE "article" SET "status" = 'DRAFT' WHERE "id" = $1`, [b.id]);
+    expect(await popular({})).toEqual([[1, a.id, 2]]);
+  });
+
+  it('counts a view 7 days and 1 second old out, and one a few seconds younger in', async () => {
+    const [inside, outside] = [await f.makeArticle(), await f.makeArticle()];
+    const now = Date.now();
+    // The query runs moments after `now`: "a few seconds younger" leaves it room.
+    await views(t, inside.id, 1, new Date(now - 7 * DAY + 20_000));
+    await views(t, outside.id, 1, new Date(now - 7 * DAY - 1_000));
+    await views(t, inside.id, 1, new Date(now - DAY + 20_000));
+    await views(t, outside.id, 1, new Date(now - DAY - 1_000));
+    expect(await popular({ window: 'LAST_7_DAYS' })).toEqual([
+      [1, inside.id, 2],
+      [2, outside.id, 1],
+    ]);
+    expect(await popular({ window: 'LAST_24_HOURS' })).toEqual([[1, inside.id, 1]]);
+  });
+
+  it('refuses a page size outside 1..50 and an unknown window', async () => {
+    for (const first of [0, 51, -1]) expect(errorCodes(await t.gql(POPULAR, { first }))).toEqual(['BAD_USER_INPUT']);
+    expect((await t.gql(POPULAR, { window: 'LAST_YEAR' })).status).toBe(400);
+  });
+});
+
+describe('rollups and raw events', () => {
+  let raw: TestApp;
+  beforeAll(async () => {
+    raw = await startTestApp({ POPULARITY_SOURCE: 'raw' });
+  });
+  afterAll(() => raw.close());
+
+  it('give the same popular lists for every window, and the rollups add up to the raw events', async () => {
+    const articles = [await f.makeArticle(), await f.makeArticle(), await f.makeArticle(), await f.makeArticle()];
+    const now = Date.now();
+    // Deterministic spread over 35 days, with repeats and hour and day edges, from a small visitor pool.
+    let state = 7;
+    const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 400; i++) {
+      const article = articles[Math.floor(next() ** 2 * articles.length)];
+      const at = new Date(now - Math.floor(next() * 35 * DAY));
+      await viewAt(t, article.id, `v${Math.floor(next() * 40)}`, at);
+    }
+    for (const window of ['LAST_24_HOURS', 'LAST_7_DAYS', 'LAST_30_DAYS']) {
+      expect(await popular({ window, first: 50 }, raw)).toEqual(await popular({ window, first: 50 }));
+    }
+    const mismatches = await t.app.dataSource.query(`
+      SELECT 'hourly' AS "tier" FROM (
+        SELECT "article_id", date_trunc('hour', "viewed_at", 'UTC') AS "bucket", count(*)::int AS "views" FROM "article_view" GROUP BY 1, 2
+      ) "raw" FULL JOIN "article_view_hourly" "h" ON "h"."article_id" = "raw"."article_id" AND "h"."hour" = "raw"."bucket"
+      WHERE "h"."views" IS DISTINCT FROM "raw"."views"
+      UNION ALL
+      SELECT 'daily' FROM (
+        SELECT "article_id", ("viewed_at" AT TIME ZONE 'UTC')::date AS "bucket", count(*)::int AS "views" FROM "article_view" GROUP BY 1, 2
+      ) "raw" FULL JOIN "article_view_daily" "d" ON "d"."article_id" = "raw"."article_id" AND "d"."day" = "raw"."bucket"
+      WHERE "d"."views" IS DISTINCT FROM "raw"."views"
+      UNION ALL
+      SELECT 'total' FROM (SELECT "article_id", count(*)::int AS "views" FROM "article_view" GROUP BY 1) "raw"
+      FULL JOIN "article_view_total" "t" ON "t"."article_id" = "raw"."article_id" WHERE "t"."views" IS DISTINCT FROM "raw"."views"`);
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe('trendingArticles', () => {
+  it('puts recent interest above older, bigger interest, and shows the numbers behind each place', async () => {
+    const [fresh, old] = [await f.makeArticle(), await f.makeArticle()];
+    const now = Date.now();
+    await views(t, fresh.id, 3, new Date(now - 1 * HOUR));
+    await views(t, old.id, 10, new Date(now - 5 * DAY));
+    await f.makeComment(fresh, { createdAt: new Date(now - 2 * HOUR) });
+    await f.makeComment(fresh, { createdAt: new Date(now - 2 * HOUR), status: 'PENDING' as never });
+    const response = await t.gql(TRENDING, { first: 5 });
+    const [first, second] = response.body.data?.trendingArticles ?? [];
+    expect(first).toMatchObject({ rank: 1, article: { id: fresh.id }, popularity: { views24h: 3, views7d: 3, comments: 1 } });
+    expect(second).toMatchObject({ rank: 2, article: { id: old.id }, popularity: { views24h: 0, views7d: 10, comments: 0 } });
+    // Each hour's weight over (hours from the middle of its hour to now + 2) ^ 1.5: 3 views, and a comment worth 10.
+    const decayed = (weight: number, at: number) => weight / Math.pow(Math.max((now - Math.floor(at / HOUR) * HOUR) / HOUR - 0.5, 0) + 2, 1.5);
+    expect(first.popularity.score).toBeCloseTo(decayed(3, now - HOUR) + decayed(10, now - 2 * HOUR), 1);
+    expect(second.popularity.score).toBeLessThan(first.popularity.score);
+  });
+
+  it('follows TRENDING_GRAVITY: with none, the most views in the week win', async () => {
+    const flat = await startTestApp({ TRENDING_GRAVITY: '0' });
+    try {
+      const [fresh, old] = [await f.makeArticle(), await f.makeArticle()];
+      const now = Date.now();
+      await views(t, fresh.id, 3, new Date(now - HOUR));
+      await views(t, old.id, 10, new Date(now - 5 * DAY));
+      const ranked = (await flat.gql(TRENDING, { first: 5 })).body.data?.trendingArticles.map((item: any) => [item.article.id, item.popularity.score]);
+      expect(ranked).toEqual([
+        [old.id, 10],
+        [fresh.id, 3],
+      ]);
+    } finally {
+      await flat.close();
+    }
+  });
+
+  it('leaves out articles that are not public and refuses a page size outside 1..50', async () => {
+    const hidden = await f.makeArticle();
+    await views(t, hidden.id, 2, new Date(Date.now() - HOUR));
+    await t.app.dataSource.query(`UPDATE "article" SET "status" = $2 WHERE "id" = $1`, [hidden.id, ArticleStatus.ARCHIVED]);
+    expect((await t.gql(TRENDING, {})).body.data?.trendingArticles).toEqual([]);
+    expect(errorCodes(await t.gql(TRENDING, { first: 51 }))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('Article.viewCount', () => {
+  it('is read for a whole list in one statement', async () => {
+    const list = [await f.makeArticle(), await f.makeArticle(), await f.makeArticle()];
+    await views(t, list[0].id, 2, new Date(Date.now() - HOUR));
+    await views(t, list[2].id, 1, new Date(Date.now() - HOUR));
+    const before = t.app.sqlStatements.total;
+    const response = await t.gql(`{ articles(first: 10) { edges { node { id viewCount } } } }`);
+    expect(t.app.sqlStatements.total - before).toBe(2);
+    const counts = Object.fromEntries(response.body.data?.articles.edges.map((edge: any) => [edge.node.id, edge.node.viewCount]));
+    expect(counts).toEqual({ [list[0].id]: 2, [list[1].id]: 0, [list[2].id]: 1 });
+  });
+});
