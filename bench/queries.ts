@@ -50,3 +50,14 @@ export const ARTICLE_PAGE_QUERY = `query ArticlePage($slug: String!) {
     }
   }
 }`;
+
+/** The page's "Popular" box: the week's most read articles with what a teaser shows. */
+export const POPULAR_QUERY = `query Popular($first: Int = 10) {
+  popularArticles(window: LAST_7_DAYS, first: $first) {
+    rank views
+    article { id slug title url publishedAt author { name } section { name slug } }
+  }
+}`;
+
+/** What a reader's browser sends once per article page. */
+export const RECORD_VIEW_MUTATION = `mutation View($input: ArticleViewInput!) { recordArticleView(input: $input) { counted outcome } }`;

@@ -1,17 +1,24 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { visitorIdHash } from '../src/analytics/visitor';
 import { benchDatabaseUrl } from './bench-database';
 import type { GatewayStats } from './gateway-process';
-import { ARTICLE_PAGE_QUERY, FRONT_PAGE_QUERY } from './queries';
+import { ARTICLE_PAGE_QUERY, FRONT_PAGE_QUERY, POPULAR_QUERY, RECORD_VIEW_MUTATION } from './queries';
 
 /**
  * `npm run bench`: autocannon against the gateway (a child process, on the seeded benchmark database) and, in the
  * same run, against a bare Node server answering the same bytes (the ceiling). Prints req/s, p50, p99, SQL statements
  * per request, gateway CPU ms per request, gateway RSS, and the gateway's share of the ceiling.
  *
+ * Then analytics: popularArticles(LAST_7_DAYS) from the rollups, and, in the same run, from a second gateway that
+ * computes the same answer from the raw view events (POPULARITY_SOURCE=raw), and recordArticleView throughput with
+ * every acknowledged view looked up afterwards.
+ *
+ * `npm run bench -- pages` or `npm run bench -- analytics` runs one part only.
  * Settings (environment): BENCH_CONNECTIONS (32), BENCH_DURATION_S (10), BENCH_WARMUP_S (3).
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -168,6 +175,156 @@ async function mixedLoad(gatewayUrl: string, databaseUrl: string, scenarios: Sce
   };
 }
 
+/**
+ * An open-loop load: requests sent at evenly spaced instants, `rate` a second, whatever the answers' speed, each
+ * timed from its scheduled instant (so a stall counts for every request it delays). autocannon's own rate limit sends
+ * each second's requests in a burst, which measures the burst, not the service.
+ */
+async function steadyLoad(url: string, body: string, rate: number, seconds: number): Promise<Measurement> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const total = Math.round(rate * seconds);
+  const requests: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    requests.push(
+      new Promise<void>((resolve) => {
+        const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
+          response.resume();
+          response.on('end', () => {
+            if (response.statusCode === 200) latencies.push(performance.now() - due);
+            else errors += 1;
+            resolve();
+          });
+        });
+        request.on('error', () => {
+          errors += 1;
+          resolve();
+        });
+        request.end(body);
+      }),
+    );
+  }
+  await Promise.all(requests);
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (share: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? 0);
+  return { requestsPerSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length, errors, non2xx: 0 };
+}
+
+/** A browser's user agent: autocannon's own would be filtered out as a bot, as it should be. */
+const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+
+interface RecordingResult extends Measurement {
+  acknowledged: number;
+  found: number;
+  lost: number;
+  storedTwice: number;
+  viewsPerSecond: number;
+}
+
+/**
+ * recordArticleView at full speed, each request a different reader (its own visitorId and address) on one of the
+ * latest articles, so that every view is counted. Afterwards each view acknowledged as counted is looked up by its
+ * visitor hash: it must be stored exactly once.
+ */
+async function recordingLoad(gatewayUrl: string, databaseUrl: string, secret: string, articleIds: string[]): Promise<RecordingResult> {
+  const runId = Date.now().toString(36);
+  let sequence = 0;
+  const acknowledged: string[] = [];
+  let acknowledgedWhileMeasured = 0;
+  let measuring = false;
+  const run = (seconds: number) =>
+    autocannon({
+      url: `${gatewayUrl}/graphql`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/graphql',
+          setupRequest: (request, context) => {
+            const n = ++sequence;
+            (context as { visitorId?: string }).visitorId = `bench-${runId}-${n}`;
+            return {
+              ...request,
+              headers: {
+                'content-type': 'application/json',
+                'user-agent': BROWSER_USER_AGENT,
+                'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+              },
+              body: JSON.stringify({
+                query: RECORD_VIEW_MUTATION,
+                variables: { input: { articleId: articleIds[n % articleIds.length], visitorId: `bench-${runId}-${n}`, referrer: 'https://www.example.com/' } },
+              }),
+            };
+          },
+          onResponse: (status, body, context) => {
+            if (status !== 200) return;
+            const answer = JSON.parse(body) as { data?: { recordArticleView?: { counted?: boolean } } };
+            if (!answer.data?.recordArticleView?.counted) return;
+            // One request at a time per connection, so the connection's context still holds this request's visitorId.
+            acknowledged.push((context as { visitorId?: string }).visitorId ?? '');
+            if (measuring) acknowledgedWhileMeasured += 1;
+          },
+        },
+      ],
+    });
+  await run(WARMUP_S);
+  measuring = true;
+  const measured = summarise(await run(DURATION_S));
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const hashes = acknowledged.map((visitorId) => visitorIdHash(secret, visitorId));
+  const [{ found, rows }] = (
+    await client.query(
+      `SELECT count(DISTINCT v."visitor_hash")::int AS "found", count(*)::int AS "rows"
+       FROM "article_view" v WHERE v."visitor_hash" = ANY($1::bytea[])`,
+      [hashes],
+    )
+  ).rows as { found: number; rows: number }[];
+  await client.end();
+  return { ...measured, acknowledged: acknowledged.length, found, lost: acknowledged.length - found, storedTwice: rows - found, viewsPerSecond: acknowledgedWhileMeasured / DURATION_S };
+}
+
+/** Waits (up to 30 s) until no other session of the benchmark database is running a statement. */
+async function untilDatabaseIdle(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS "active" FROM pg_stat_activity WHERE "datname" = current_database() AND "state" = 'active' AND "pid" <> pg_backend_pid()`,
+      );
+      if (rows[0].active === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** The popularity window totals are built by the gateway as it starts; the rollup figures need them in place. */
+async function waitForWindowTotals(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const { rows } = await client.query(`SELECT "as_of" FROM "popularity_state" WHERE "as_of" > now() - interval '3 hours'`);
+      if (rows.length) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error('The gateway did not build the popularity window totals within a minute.');
+  } finally {
+    await client.end();
+  }
+}
+
 async function measureGateway(gateway: ChildProcess, url: string, body: string): Promise<GatewayMeasurement> {
   await load(url, body, WARMUP_S);
   const before = await ask<GatewayStats>(gateway, 'stats', 'stats');
@@ -211,28 +368,39 @@ async function main(): Promise<void> {
   const articleIds = articleRows.map((row: { id: string }) => row.id);
   await client.end();
 
+  const views = await viewFreshness(databaseUrl);
+  const parts = new Set(process.argv.slice(2).filter((arg) => arg === 'pages' || arg === 'analytics'));
+  const runPages = parts.size === 0 || parts.has('pages');
+  const runAnalytics = parts.size === 0 || parts.has('analytics');
+
   const scenarios: Scenario[] = [
     { name: 'front page', path: '/front', body: JSON.stringify({ query: FRONT_PAGE_QUERY, variables: { first: 20, comments: 5 } }) },
     { name: 'article page', path: '/article', body: JSON.stringify({ query: ARTICLE_PAGE_QUERY, variables: { slug: rows[0].slug } }) },
   ];
 
-  const gateway = await start('gateway-process.js', {
+  const gatewayEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SEED_DEMO_CONTENT: 'false',
-    // The mixed load speaks for many readers through X-Forwarded-For.
+    // The mixed load and the view recording speak for many readers through X-Forwarded-For.
     TRUST_PROXY: 'true',
     MASTHEAD_SECRET: process.env.MASTHEAD_SECRET ?? 'benchmark-secret-benchmark-secret-0000',
-  });
+    // The seeded views go back 90 days; the raw-events gateway must not prune them while it runs.
+    VIEW_RETENTION_DAYS: '120',
+  };
+  const gateway = await start('gateway-process.js', gatewayEnv);
+  const rawGateway = runAnalytics ? await start('gateway-process.js', { ...gatewayEnv, POPULARITY_SOURCE: 'raw' }) : null;
   const ceiling = await start('ceiling-process.js', process.env);
 
   const results: { scenario: string; gateway: GatewayMeasurement; ceiling: Measurement; responseBytes: number }[] = [];
   let readOnly: Measurement | undefined;
   let mixed: MixedResult | undefined;
+  let popular: { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: Measurement; rate: number; responseBytes: number } | undefined;
+  let recording: RecordingResult | undefined;
   try {
-    for (const scenario of scenarios) {
+    for (const scenario of runPages ? scenarios : []) {
       const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: scenario.body });
       const bytes = Buffer.from(await response.arrayBuffer());
       const parsed = JSON.parse(bytes.toString('utf8'));
@@ -246,12 +414,42 @@ async function main(): Promise<void> {
       results.push({ scenario: scenario.name, gateway: gatewayResult, ceiling: ceilingResult, responseBytes: bytes.length });
     }
 
-    console.log(`\nreads only (front page and article page in turn), then the same with 5% addComment beside them`);
-    await load(`${gateway.url}/graphql`, '', WARMUP_S, { requests: readRequests(scenarios) });
-    readOnly = await load(`${gateway.url}/graphql`, '', DURATION_S, { requests: readRequests(scenarios) });
-    mixed = await mixedLoad(gateway.url, databaseUrl, scenarios, articleIds, readOnly.requestsPerSecond);
+    if (runPages) {
+      console.log(`\nreads only (front page and article page in turn), then the same with 5% addComment beside them`);
+      await load(`${gateway.url}/graphql`, '', WARMUP_S, { requests: readRequests(scenarios) });
+      readOnly = await load(`${gateway.url}/graphql`, '', DURATION_S, { requests: readRequests(scenarios) });
+      mixed = await mixedLoad(gateway.url, databaseUrl, scenarios, articleIds, readOnly.requestsPerSecond);
+    }
+    if (rawGateway) {
+      await waitForWindowTotals(databaseUrl);
+      const body = JSON.stringify({ query: POPULAR_QUERY, variables: { first: 10 } });
+      const answers = await Promise.all(
+        [gateway.url, rawGateway.url].map(async (url) => {
+          const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          return response.text();
+        }),
+      );
+      if (answers[0] !== answers[1] || JSON.parse(answers[0]).errors) {
+        throw new Error(`popularArticles from rollups and from raw events differ:\n${answers[0].slice(0, 400)}\n${answers[1].slice(0, 400)}`);
+      }
+      console.log(`\npopularArticles(LAST_7_DAYS, first: 10): the same ${answers[0].length} bytes from rollups and from raw events; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections each`);
+      const raw = await measureGateway(rawGateway.child, `${rawGateway.url}/graphql`, body);
+      // The raw-events statements still running when the load stopped would otherwise weigh on what follows.
+      await untilDatabaseIdle(databaseUrl);
+      const rollups = await measureGateway(gateway.child, `${gateway.url}/graphql`, body);
+      // Latency is read at a set load, not at saturation (where it only measures the queue 32 connections build):
+      // the rollups at ten times the raw-events computation's best rate.
+      const rate = Math.ceil(10 * raw.requestsPerSecond);
+      console.log(`then the rollups at a steady ${rate} req/s (10x the raw events' req/s) for ${DURATION_S} s`);
+      await steadyLoad(`${gateway.url}/graphql`, body, rate, WARMUP_S);
+      const atTenfold = await steadyLoad(`${gateway.url}/graphql`, body, rate, DURATION_S);
+      popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length };
+      console.log(`\nrecordArticleView: every request a new reader; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
+      recording = await recordingLoad(gateway.url, databaseUrl, gatewayEnv.MASTHEAD_SECRET, articleIds);
+    }
   } finally {
     gateway.child.send('stop');
+    rawGateway?.child.send('stop');
     ceiling.child.kill();
   }
 
@@ -287,21 +485,80 @@ async function main(): Promise<void> {
     );
   }
   const front = results[0];
-  const ratio = front.ceiling.requestsPerSecond / front.gateway.requestsPerSecond;
-  console.log(`Front page: gateway at 1/${ratio.toFixed(1)} of the ceiling (target: 1/35 or better); peak RSS ${Math.round(front.gateway.peakRssMb)} MB (target: 300 MB or less).`);
-
+  if (front) {
+    const ratio = front.ceiling.requestsPerSecond / front.gateway.requestsPerSecond;
+    console.log(`Front page: gateway at 1/${ratio.toFixed(1)} of the ceiling (target: 1/35 or better); peak RSS ${Math.round(front.gateway.peakRssMb)} MB (target: 300 MB or less).`);
+  }
+  if (popular && recording) {
+    const row = (source: string, m: GatewayMeasurement) => ({
+      'popularArticles from': source,
+      'req/s': Math.round(m.requestsPerSecond),
+      'p50 ms': m.p50Ms,
+      'p99 ms': m.p99Ms,
+      'SQL/req': Number(m.sqlPerRequest.toFixed(2)),
+      'CPU ms/req': Number(m.cpuMsPerRequest.toFixed(2)),
+      'errors+non2xx': m.errors + m.non2xx,
+    });
+    console.table([
+      row('rollups', popular.rollups),
+      row('raw events', popular.raw),
+      {
+        'popularArticles from': `rollups at ${popular.rate} req/s`,
+        'req/s': Math.round(popular.atTenfold.requestsPerSecond),
+        'p50 ms': popular.atTenfold.p50Ms,
+        'p99 ms': popular.atTenfold.p99Ms,
+        'errors+non2xx': popular.atTenfold.errors + popular.atTenfold.non2xx,
+      },
+    ]);
+    const speedup = popular.rollups.requestsPerSecond / popular.raw.requestsPerSecond;
+    console.log(
+      `Popular (LAST_7_DAYS) from rollups: ${speedup.toFixed(1)}x the raw-events computation's req/s (target: 10x or more); ` +
+        `at 10x the raw events' req/s (${popular.rate}/s) p99 ${popular.atTenfold.p99Ms} ms (target: 50 ms or less); ` +
+        `at saturation with ${CONNECTIONS} connections p99 ${popular.rollups.p99Ms} ms. ` +
+        `Data: ${views.total.toLocaleString('en')} views, ${views.lastWeek.toLocaleString('en')} in the last 7 days.`,
+    );
+    console.log(
+      `recordArticleView: ${Math.round(recording.viewsPerSecond)} counted views/s sustained over ${DURATION_S} s (target: 1,000 or more), ` +
+        `p50 ${recording.p50Ms} ms, p99 ${recording.p99Ms} ms, ${recording.errors + recording.non2xx} errors; ` +
+        `${recording.acknowledged} views acknowledged as counted (warm-up included): ${recording.lost} lost, ${recording.storedTwice} stored twice (target: none).`,
+    );
+  }
   const outputDir = path.join(__dirname, '..', '..', 'bench', 'results');
   fs.mkdirSync(outputDir, { recursive: true });
   const file = path.join(outputDir, 'last-run.json');
   fs.writeFileSync(
     file,
     JSON.stringify(
-      { at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results, readOnly, mixed: mixed && { ...mixed, acknowledged: mixed.acknowledged.length } },
+      { at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, results, readOnly, mixed: mixed && { ...mixed, acknowledged: mixed.acknowledged.length }, views, popular, recording },
       null,
       2,
     ),
   );
   console.log(`Full figures: ${path.relative(process.cwd(), file)}`);
+}
+
+/**
+ * How many seeded views there are and how recent: the popular lists are only a fair test while the last week holds
+ * its share of them. A run days after the seeding says so.
+ */
+async function viewFreshness(databaseUrl: string): Promise<{ total: number; lastWeek: number }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const [row] = (
+      await client.query(
+        `SELECT (SELECT count(*) FROM "article_view")::int AS "total",
+                (SELECT count(*) FROM "article_view" WHERE "viewed_at" > now() - interval '7 days')::int AS "lastWeek",
+                extract(epoch FROM now() - (SELECT max("viewed_at") FROM "article_view"))::float8 / 3600 AS "hoursSinceLast"`,
+      )
+    ).rows as { total: number; lastWeek: number; hoursSinceLast: number | null }[];
+    if (row.hoursSinceLast === null || row.hoursSinceLast > 24) {
+      console.warn(`The newest seeded view is ${row.hoursSinceLast === null ? 'missing' : `${Math.round(row.hoursSinceLast)} hours old`}: run  npm run bench:seed -- --views  for a fair popularity test.`);
+    }
+    return { total: row.total, lastWeek: row.lastWeek };
+  } finally {
+    await client.end();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -8,12 +8,18 @@ import { benchDatabaseUrl, ensureDatabase } from './bench-database';
 
 /**
  * `npm run bench:seed`: a deterministic newsroom at scale in the benchmark database (see bench-database.ts):
- * 50 authors, 10 sections, 30 tags, 10,000 published articles with 3–5 KB bodies and ~3 tags each, and 200,000
- * comments of which ~20% are replies. The same seed gives the same rows, ids included, on every machine.
+ * 50 authors, 10 sections, 30 tags, 10,000 published articles with 3–5 KB bodies and ~3 tags each, 200,000
+ * comments of which ~20% are replies, and 2,000,000 counted views over the 90 days before the seeding (with their
+ * rollups). The same seed gives the same rows, ids included, on every machine; view times are relative to the moment
+ * of seeding, so that "the last 7 days" has views in it. `npm run bench:seed -- --views` re-seeds only the views
+ * (do that when the views have grown old).
  */
-const COUNTS = { authors: 50, sections: 10, tags: 30, articles: 10_000, comments: 200_000 } as const;
+const COUNTS = { authors: 50, sections: 10, tags: 30, articles: 10_000, comments: 200_000, views: 2_000_000 } as const;
+const VIEW_DAYS = 90;
+/** Distinct simulated visitors; with 2,000,000 views most visitors read several articles. */
+const VISITORS = 400_000;
 const REPLY_SHARE = 0.2;
-const BATCH = { articles: 500, comments: 5_000 } as const;
+const BATCH = { articles: 500, comments: 5_000, views: 50_000 } as const;
 /** Publication dates spread over two years before this fixed instant, so reruns give the same data. */
 const EPOCH = Date.parse('2026-11-01T00:00:00Z');
 const TWO_YEARS_MS = 2 * 365 * 24 * 3_600_000;
@@ -73,8 +79,19 @@ async function main(): Promise<void> {
 
   const client = new Client({ connectionString: url });
   await client.connect();
-  const next = random(20261127);
+  // Outside a terminal (CI logs) the bar prints a line every few seconds instead of redrawing.
+  const bar = new SingleBar(
+    { format: '{stage} [{bar}] {percentage}% | {value}/{total} | {duration}s', noTTYOutput: true, notTTYSchedule: 3_000 },
+    Presets.shades_classic,
+  );
   const started = Date.now();
+  if (process.argv.includes('--views')) {
+    await seedViews(client, bar);
+    await client.end();
+    console.log(`Seeded views in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    return;
+  }
+  const next = random(20261127);
   console.log(`Seeding ${new URL(url).pathname.slice(1)}: emptying content tables first.`);
   await client.query('TRUNCATE "comment", "article_tag", "article", "tag", "section", "author" CASCADE');
 
@@ -96,11 +113,6 @@ async function main(): Promise<void> {
     tagIds.map((_, i) => `Tag ${i}`),
   ]);
 
-  // Outside a terminal (CI logs) the bar prints a line every few seconds instead of redrawing.
-  const bar = new SingleBar(
-    { format: '{stage} [{bar}] {percentage}% | {value}/{total} | {duration}s', noTTYOutput: true, notTTYSchedule: 3_000 },
-    Presets.shades_classic,
-  );
   const publishedAt: number[] = [];
   bar.start(COUNTS.articles, 0, { stage: 'articles' });
   for (let start = 0; start < COUNTS.articles; start += BATCH.articles) {
@@ -174,16 +186,70 @@ async function main(): Promise<void> {
   }
   bar.stop();
 
+  await seedViews(client, bar);
+
   console.log('Analyzing tables…');
   await client.query('VACUUM ANALYZE');
-  const [{ articles, comments, replies }] = (
+  const [{ articles, comments, replies, views }] = (
     await client.query(
       `SELECT (SELECT count(*) FROM "article")::int AS "articles", (SELECT count(*) FROM "comment")::int AS "comments",
-              (SELECT count(*) FROM "comment" WHERE "parent_id" IS NOT NULL)::int AS "replies"`,
+              (SELECT count(*) FROM "comment" WHERE "parent_id" IS NOT NULL)::int AS "replies",
+              (SELECT count(*) FROM "article_view")::int AS "views"`,
     )
   ).rows;
   await client.end();
-  console.log(`Seeded ${articles} articles, ${comments} comments (${replies} replies) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(`Seeded ${articles} articles, ${comments} comments (${replies} replies), ${views} views in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+/**
+ * 2,000,000 counted views spread evenly over the last 90 days, generated inside PostgreSQL (setseed makes random()
+ * repeatable) and inserted oldest first, as a live site appends them; then the rollups, built from them as the
+ * recorder would have kept them. The popularity windows' totals are left to the gateway, which builds them when it
+ * starts. Popularity is skewed like the comments: article n of a fixed order is drawn with probability falling as
+ * 1/sqrt(n). Views are not deduplicated here: with 400,000 visitors a repeat within 30 minutes is vanishingly rare.
+ */
+async function seedViews(client: Client, bar: SingleBar): Promise<void> {
+  await client.query(
+    'TRUNCATE "article_view", "article_visitor", "article_view_hourly", "article_view_daily", "article_view_total", "popularity_window" RESTART IDENTITY',
+  );
+  await client.query('UPDATE "popularity_state" SET "as_of" = NULL');
+  const seededAt = new Date();
+  bar.start(COUNTS.views, 0, { stage: 'views' });
+  for (let start = 0; start < COUNTS.views; start += BATCH.views) {
+    const count = Math.min(BATCH.views, COUNTS.views - start);
+    await client.query('BEGIN');
+    await client.query(`SELECT setseed($1)`, [(start / COUNTS.views) * 0.9]);
+    await client.query(
+      `WITH articles AS (SELECT array_agg("id" ORDER BY "id") AS "ids" FROM "article")
+       INSERT INTO "article_view" ("article_id", "visitor_hash", "viewed_at")
+       SELECT "ids"[1 + floor(array_length("ids", 1) * power(random(), 2))::int],
+              sha256(convert_to('bench-visitor-' || floor(random() * $3)::int, 'UTF8')),
+              $2::timestamptz - interval '${VIEW_DAYS} days' + ("n" + random()) / $5 * interval '${VIEW_DAYS} days'
+       FROM articles, generate_series($4::int, $4::int + $1 - 1) AS "n"`,
+      [count, seededAt, VISITORS, start, COUNTS.views],
+    );
+    await client.query('COMMIT');
+    bar.update(start + count);
+  }
+  bar.stop();
+  console.log('Building view rollups…');
+  await client.query(
+    `INSERT INTO "article_view_hourly" ("article_id", "hour", "views", "unique_visitors")
+     SELECT "article_id", date_trunc('hour', "viewed_at", 'UTC'), count(*), count(DISTINCT "visitor_hash") FROM "article_view" GROUP BY 1, 2`,
+  );
+  await client.query(
+    `INSERT INTO "article_view_daily" ("article_id", "day", "views", "unique_visitors")
+     SELECT "article_id", ("viewed_at" AT TIME ZONE 'UTC')::date, count(*), count(DISTINCT "visitor_hash") FROM "article_view" GROUP BY 1, 2`,
+  );
+  await client.query(
+    `INSERT INTO "article_view_total" ("article_id", "views", "unique_visitors")
+     SELECT "article_id", count(*), count(DISTINCT "visitor_hash") FROM "article_view" GROUP BY 1`,
+  );
+  await client.query(
+    `INSERT INTO "article_visitor" ("article_id", "visitor_hash", "last_counted_at")
+     SELECT "article_id", "visitor_hash", max("viewed_at") FROM "article_view" GROUP BY 1, 2`,
+  );
+  await client.query('VACUUM ANALYZE "article_view", "article_view_hourly", "article_view_daily", "article_view_total", "article_visitor"');
 }
 
 main().catch((error: unknown) => {

@@ -42,6 +42,8 @@ async function waitUntilReady(redis: Redis, ms: number, log: Logger): Promise<vo
 
 /** How often expired rate-limit counters and old idempotency keys are deleted from PostgreSQL. */
 const SWEEP_MS = 5 * 60_000;
+/** How often the popularity windows slide on; a popular list reads the raw events of at most about this long. */
+const POPULARITY_SLIDE_MS = 60_000;
 
 export interface App {
   readonly config: AppConfig;
@@ -99,8 +101,21 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const mailWorker = new MailWorker(dataSource, log, config.mail);
   const background = options.background ?? true;
   let sweeper: NodeJS.Timeout | null = null;
+  let popularitySlider: NodeJS.Timeout | null = null;
+  let refreshing: Promise<void> | null = null;
   if (background) {
     mailWorker.start();
+    // The popularity windows slide on every minute (PopularityService.refreshWindowTotals); a run still going is not
+    // started twice.
+    const refreshPopularity = () =>
+      (refreshing ??= services.popularity
+        .refreshWindowTotals()
+        .then((done) => void (done === 'rebuilt' && log.info('built the popularity window totals')))
+        .catch((error: unknown) => log.warn({ err: error }, 'sliding the popularity window totals failed'))
+        .finally(() => (refreshing = null)));
+    void refreshPopularity();
+    popularitySlider = setInterval(() => void refreshPopularity(), POPULARITY_SLIDE_MS);
+    popularitySlider.unref();
     sweeper = setInterval(
       () =>
         void Promise.all([
@@ -167,6 +182,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         log.debug('HTTP drained');
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         if (sweeper) clearInterval(sweeper);
+        if (popularitySlider) clearInterval(popularitySlider);
+        await refreshing;
         await mailWorker.stop();
         await services.views.flushed();
         redis?.disconnect();

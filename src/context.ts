@@ -68,7 +68,7 @@ export function createServices(infrastructure: { dataSource: DataSource; sql: Sq
     rateLimits,
     articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
     views: new ViewService(sql, log, config.secret, config.views),
-    popularity: new PopularityService(sql, config.views.popularitySource, config.views.trendingGravity),
+    popularity: new PopularityService(dataSource, sql, config.views.popularitySource, config.views.trendingGravity),
     analytics: new AnalyticsService(sql),
   };
 }

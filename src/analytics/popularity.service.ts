@@ -1,7 +1,8 @@
+import type { DataSource } from 'typeorm';
 import { publicArticleSql } from '../article/article.service';
 import type { Sql } from '../db/sql';
 import { toPage, type Page } from '../shared/pagination';
-import { PopularityWindow, utcDay, windowBounds } from './windows';
+import { PopularityWindow, startOfHour, utcDay, WINDOW_LENGTHS_SQL, windowBounds, windowLengthSql } from './windows';
 
 export type PopularitySource = 'rollups' | 'raw';
 
@@ -26,16 +27,35 @@ const TRENDING_LOOKBACK_HOURS = 7 * 24;
 /** In the trending score a comment weighs as much as this many views: it is a much stronger sign of interest. */
 export const TRENDING_COMMENT_WEIGHT = 10;
 
+/**
+ * popularity_window is slid on every minute (see app.ts); it is used while it was slid at most this long ago, else the
+ * windows are read from the tiers (slower, still exact) until the next slide.
+ */
+const WINDOW_TOTALS_MAX_AGE_MS = 15 * 60_000;
+/**
+ * A slide subtracts the raw events that have left each window since the last one; they are kept VIEW_RETENTION_DAYS
+ * (at least 31) and the longest window is 30 days, so a gap of up to a day could be slid. Past this, it is rebuilt
+ * from the hourly rollups instead.
+ */
+const LONGEST_SLIDE_MS = 12 * 3_600_000;
+
+export type WindowTotalsRefresh = 'rebuilt' | 'slid' | 'current';
+
 type Grouping = 'article' | 'section' | 'author';
 const GROUP_COLUMN: Record<Grouping, string> = { article: '"w"."article_id"', section: '"a"."section_id"', author: '"a"."author_id"' };
 
 /**
- * Popularity over time windows: counted from the rollups (see windows.ts for how a window is cut into raw, hourly
- * and daily parts, exact to the millisecond at its start), or, with POPULARITY_SOURCE=raw, from the raw view events
- * (the same answer, slower; the benchmark compares the two).
+ * Popularity over time windows, exact to the millisecond at the window's start, counted from rollups:
+ *  - normally from popularity_window: each article's views since (as_of - window), kept current by the recorder (which
+ *    adds every counted view) and slid on every minute (see refreshWindowTotals). A window ending now is that total
+ *    minus the views that have left the window since as_of, a minute's worth at most, read from the raw events;
+ *  - while popularity_window is missing or stale, from the hourly and daily rollups (see windows.ts for the cut).
+ * With POPULARITY_SOURCE=raw everything is counted from the raw view events instead: the same answer, much slower
+ * (the benchmark compares the two).
  */
 export class PopularityService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly sql: Sql,
     private readonly source: PopularitySource,
     private readonly trendingGravity: number,
@@ -43,22 +63,123 @@ export class PopularityService {
 
   /** The most viewed public articles in `window`, optionally in one section (by slug), best first. */
   async popular(window: PopularityWindow, sectionSlug: string | null, first: number, now = new Date()): Promise<Ranked[]> {
-    const parameters: unknown[] = [];
-    const views = this.viewsInWindowSql(window, now, parameters);
-    let sectionJoin = '';
-    if (sectionSlug) {
-      parameters.push(sectionSlug);
-      sectionJoin = `JOIN "section" "s" ON "s"."id" = "a"."section_id" AND "s"."slug" = $${parameters.length}`;
+    const asOf = this.source === 'rollups' ? await this.freshTotalsAsOf(now) : null;
+    let rows = asOf ? await this.popularFromTotals(window, sectionSlug, first, now, asOf) : [];
+    // Without fresh totals, or when they slid on in between (or nothing was viewed): the statement that reads whichever
+    // is current, the totals or the tiers (or, with POPULARITY_SOURCE=raw, the raw events).
+    if (!rows.length) {
+      rows = await this.topArticles(sectionSlug, first, (parameters) => this.viewsInWindowSql(window, now, parameters), { planEachTime: true });
     }
-    parameters.push(first);
-    const rows = await this.sql.rows<{ id: string; views: number }>(
-      `SELECT "w"."article_id" AS "id", "w"."views"
-       FROM (${views}) "w" JOIN "article" "a" ON "a"."id" = "w"."article_id" AND ${publicArticleSql('a')} ${sectionJoin}
-       ORDER BY "w"."views" DESC, "a"."published_at" DESC, "a"."id"
-       LIMIT $${parameters.length}`,
-      parameters,
-    );
     return rows.map((row, index) => ({ id: row.id, views: row.views, rank: index + 1 }));
+  }
+
+  /**
+   * The fast way: exact for every article. An article none of whose views have expired since asOf has its total, so
+   * the best of those are the first `first` in popularity_window's index; the few with expired views are looked up one
+   * by one. totals_state checks that the windows have not slid on since asOf was read; if they have, nothing comes back.
+   */
+  private popularFromTotals(window: PopularityWindow, sectionSlug: string | null, first: number, now: Date, asOf: Date) {
+    return this.topArticles(sectionSlug, first, (_parameters, param, inSection, order, limit) => {
+      const windowName = param(window);
+      return `
+        WITH totals_state AS (SELECT FROM "popularity_state" WHERE "as_of" = ${param(asOf)}),
+        expired AS (
+          SELECT "article_id", count(*)::int AS "views" FROM "article_view"
+          WHERE "viewed_at" >= ${param(asOf)}::timestamptz - ${param(windowLengthSql(window))}::interval
+            AND "viewed_at" < ${param(windowBounds(window, now).start)}
+          GROUP BY "article_id"
+        )
+        (SELECT t."article_id", t."views" FROM "popularity_window" t
+         JOIN "article" "a" ON "a"."id" = t."article_id" AND ${publicArticleSql('a')} ${inSection}
+         WHERE t."window" = ${windowName} AND EXISTS (SELECT FROM totals_state)
+           AND t."article_id" NOT IN (SELECT "article_id" FROM expired)
+         ORDER BY t."views" DESC, ${order} LIMIT ${limit})
+        UNION ALL
+        SELECT e."article_id", t."views" - e."views" FROM expired e
+        JOIN "popularity_window" t ON t."window" = ${windowName} AND t."article_id" = e."article_id"
+        WHERE EXISTS (SELECT FROM totals_state)`;
+    });
+  }
+
+  /**
+   * The first `first` public articles (in the section) of some (article_id, views) rows, by views, then the newest.
+   * The callback writes those rows' SQL; it gets the parameter helpers, the section condition on "a" and the tie order.
+   */
+  private topArticles(
+    sectionSlug: string | null,
+    first: number,
+    viewsSql: (parameters: unknown[], param: (value: unknown) => string, inSection: string, order: string, limit: string) => string,
+    options: { planEachTime?: boolean } = {},
+  ): Promise<{ id: string; views: number }[]> {
+    const parameters: unknown[] = [];
+    const param = (value: unknown) => `$${parameters.push(value)}`;
+    const limit = param(first);
+    const inSection = sectionSlug ? `AND "a"."section_id" = (SELECT "id" FROM "section" WHERE "slug" = ${param(sectionSlug)})` : '';
+    const order = `"a"."published_at" DESC, "a"."id"`;
+    const views = viewsSql(parameters, param, inSection, order, limit);
+    return this.sql.rows<{ id: string; views: number }>(
+      `SELECT "w"."article_id" AS "id", "w"."views"::int AS "views"
+       FROM (${views}) "w" JOIN "article" "a" ON "a"."id" = "w"."article_id" AND ${publicArticleSql('a')} ${inSection}
+       WHERE "w"."views" > 0
+       ORDER BY "w"."views" DESC, ${order}
+       LIMIT ${limit}`,
+      parameters,
+      options,
+    );
+  }
+
+  /** When popularity_window was last slid on, if that is recent enough to read it (see WINDOW_TOTALS_MAX_AGE_MS). */
+  private async freshTotalsAsOf(now: Date): Promise<Date | null> {
+    const [state] = await this.sql.rows<{ as_of: Date }>(
+      `SELECT "as_of" FROM "popularity_state" WHERE "as_of" <= $1 AND "as_of" > $2`,
+      [now, new Date(now.getTime() - WINDOW_TOTALS_MAX_AGE_MS)],
+    );
+    return state?.as_of ?? null;
+  }
+
+  /**
+   * Brings popularity_window up to `now`: slides each window on by subtracting the raw events that have left it since
+   * as_of, or, when it was never built or is more than LONGEST_SLIDE_MS behind, rebuilds it from the hourly rollups
+   * (as of the hour) and then slides. Holds the state row's lock throughout, so recording statements (which share it)
+   * wait: each view lands either in what this reads or in popularity_window after it, never in neither or both. Safe
+   * from several instances at once.
+   */
+  async refreshWindowTotals(now = new Date()): Promise<WindowTotalsRefresh> {
+    return this.dataSource.transaction(async (manager) => {
+      const [state] = (await manager.query(`SELECT "as_of" FROM "popularity_state" WHERE "id" = 1 FOR UPDATE`)) as { as_of: Date | null }[];
+      let asOf = state?.as_of ?? null;
+      if (asOf && asOf.getTime() >= now.getTime()) return 'current';
+      const rebuild = !asOf || now.getTime() - asOf.getTime() > LONGEST_SLIDE_MS;
+      if (rebuild) {
+        asOf = startOfHour(now);
+        await manager.query(`DELETE FROM "popularity_window"`);
+        await manager.query(
+          `INSERT INTO "popularity_window" ("window", "article_id", "views")
+           SELECT "w"."window", h."article_id", sum(h."views")
+           FROM "article_view_hourly" h JOIN ${WINDOW_LENGTHS_SQL} ON h."hour" >= $1::timestamptz - "w"."length"
+           WHERE h."hour" >= $1::timestamptz - (SELECT max("length") FROM ${WINDOW_LENGTHS_SQL})
+           GROUP BY 1, 2`,
+          [asOf],
+        );
+      }
+      await manager.query(
+        `UPDATE "popularity_window" p SET "views" = p."views" - e."views"
+         FROM (
+           SELECT "w"."window", v."article_id", count(*)::int AS "views"
+           FROM "article_view" v JOIN ${WINDOW_LENGTHS_SQL} ON v."viewed_at" >= $1::timestamptz - "w"."length" AND v."viewed_at" < $2::timestamptz - "w"."length"
+           WHERE v."viewed_at" >= $1::timestamptz - (SELECT max("length") FROM ${WINDOW_LENGTHS_SQL})
+             AND v."viewed_at" < $2::timestamptz - (SELECT min("length") FROM ${WINDOW_LENGTHS_SQL})
+           GROUP BY 1, 2
+         ) e
+         WHERE p."window" = e."window" AND p."article_id" = e."article_id"`,
+        [asOf, now],
+      );
+      await manager.query(`DELETE FROM "popularity_window" WHERE "window" = ANY($1) AND "views" <= 0`, [Object.values(PopularityWindow)]);
+      await manager.query(`UPDATE "popularity_state" SET "as_of" = $1 WHERE "id" = 1`, [now]);
+      // Fresh statistics after a rebuild, so that the planner knows the table's size at once, not after autovacuum's round.
+      if (rebuild) await manager.query(`ANALYZE "popularity_window"`);
+      return rebuild ? 'rebuilt' : 'slid';
+    });
   }
 
   /**
@@ -71,7 +192,7 @@ export class PopularityService {
     parameters.push(afterRank ?? 0, first + 1);
     const rows = await this.sql.rows<Ranked>(
       `SELECT * FROM (${ranked}) "r" WHERE "r"."rank" > $${parameters.length - 1} ORDER BY "r"."rank" LIMIT $${parameters.length}`,
-      parameters,
+      parameters,  { planEachTime: true },
     );
     return toPage(rows.map((row) => ({ ...row, rank: Number(row.rank) })), first);
   }
@@ -79,7 +200,7 @@ export class PopularityService {
   async rankedCount(grouping: Grouping, window: PopularityWindow, sectionSlug: string | null, now = new Date()): Promise<number> {
     const parameters: unknown[] = [];
     const ranked = this.rankedSql(grouping, window, sectionSlug, now, parameters);
-    const [{ count }] = await this.sql.rows<{ count: number }>(`SELECT count(*)::int AS "count" FROM (${ranked}) "r"`, parameters);
+    const [{ count }] = await this.sql.rows<{ count: number }>(`SELECT count(*)::int AS "count" FROM (${ranked}) "r"`, parameters, { planEachTime: true });
     return count;
   }
 
@@ -130,7 +251,7 @@ export class PopularityService {
   async viewsOf(articleIds: readonly string[], window: PopularityWindow, now = new Date()): Promise<Map<string, number>> {
     const parameters: unknown[] = [];
     const views = this.viewsInWindowSql(window, now, parameters, articleIds);
-    const rows = await this.sql.rows<{ article_id: string; views: number }>(views, parameters);
+    const rows = await this.sql.rows<{ article_id: string; views: number }>(views, parameters, { planEachTime: true });
     return new Map(rows.map((row) => [row.article_id, row.views]));
   }
 
@@ -151,32 +272,65 @@ export class PopularityService {
 
   /**
    * SQL for (article_id, views) in `window`, appending its parameters to `parameters`; `articleIds` narrows it.
+   * Only articles with views appear.
    */
   private viewsInWindowSql(window: PopularityWindow, now: Date, parameters: unknown[], articleIds?: readonly string[]): string {
-    const bounds = windowBounds(window, now);
+    if (this.source === 'raw') {
+      const start = `${parameters.push(windowBounds(window, now).start)}`;
+      const only = articleIds ? `AND "article_id" = ANY($${parameters.push(articleIds)}::uuid[])` : '';
+      return `SELECT "article_id", count(*)::int AS "views" FROM "article_view" WHERE "viewed_at" >= $${start} ${only} GROUP BY "article_id"`;
+    }
+    const parts = this.windowParts(window, now, parameters, articleIds);
+    return `WITH ${parts.ctes}
+            SELECT "article_id", sum("views")::int AS "views" FROM (
+              SELECT "article_id", "views" FROM "popularity_window"
+              WHERE "window" = ${parts.window} AND EXISTS (SELECT FROM totals_state) ${parts.only('"article_id"')}
+              UNION ALL SELECT "article_id", -"views" FROM expired
+              UNION ALL ${parts.tiers}
+            ) "parts" GROUP BY "article_id" HAVING sum("views") > 0`;
+  }
+
+  /**
+   * The pieces of a window's count from rollups. `ctes` defines totals_state, one row (as_of) when popularity_window is
+   * fresh, none otherwise, and expired, (article_id, views) counted in popularity_window that have left the window
+   * since as_of, empty without totals_state. `tiers` is (article_id, views) from the raw, hourly and daily tiers, one
+   * row per article, empty with totals_state.
+   */
+  private windowParts(window: PopularityWindow, now: Date, parameters: unknown[], articleIds?: readonly string[]) {
     const param = (value: unknown) => {
       parameters.push(value);
       return `$${parameters.length}`;
     };
-    const only = articleIds ? `AND "article_id" = ANY(${param(articleIds)}::uuid[])` : '';
-    if (this.source === 'raw') {
-      return `SELECT "article_id", count(*)::int AS "views" FROM "article_view" WHERE "viewed_at" >= ${param(bounds.start)} ${only} GROUP BY "article_id"`;
-    }
+    const bounds = windowBounds(window, now);
+    const ids = articleIds ? param(articleIds) : null;
+    const only = (column: string) => (ids ? `AND ${column} = ANY(${ids}::uuid[])` : '');
+    const windowName = param(window);
     const start = param(bounds.start);
+    const ctes = `totals_state AS (
+        SELECT "as_of" FROM "popularity_state" WHERE "as_of" <= ${param(now)} AND "as_of" > ${param(new Date(now.getTime() - WINDOW_TOTALS_MAX_AGE_MS))} LIMIT 1
+      ),
+      expired AS (
+        SELECT v."article_id", count(*)::int AS "views" FROM "article_view" v
+        JOIN totals_state s ON v."viewed_at" >= s."as_of" - ${param(windowLengthSql(window))}::interval ${only('v."article_id"')}
+        -- Implied by totals_state's age limit; spelt out, it tells the planner how few rows to expect.
+        WHERE v."viewed_at" >= ${param(new Date(bounds.start.getTime() - WINDOW_TOTALS_MAX_AGE_MS))} AND v."viewed_at" < ${start}
+        GROUP BY v."article_id"
+      )`;
     const firstFullHour = param(bounds.firstFullHour);
     const firstFullDay = param(bounds.firstFullDay);
     const today = param(bounds.today);
-    const firstFullDate = param(utcDay(bounds.firstFullDay));
-    const todayDate = param(utcDay(bounds.today));
-    return `SELECT "article_id", sum("views")::int AS "views" FROM (
-              SELECT "article_id", count(*) AS "views" FROM "article_view"
-              WHERE "viewed_at" >= ${start} AND "viewed_at" < ${firstFullHour} ${only} GROUP BY "article_id"
-              UNION ALL
-              SELECT "article_id", sum("views") FROM "article_view_hourly"
-              WHERE "hour" >= ${firstFullHour} AND ("hour" < ${firstFullDay} OR "hour" >= ${today}) ${only} GROUP BY "article_id"
-              UNION ALL
-              SELECT "article_id", sum("views") FROM "article_view_daily"
-              WHERE "day" >= ${firstFullDate}::date AND "day" < ${todayDate}::date ${only} GROUP BY "article_id"
-            ) "parts" GROUP BY "article_id"`;
+    const stale = `NOT EXISTS (SELECT FROM totals_state)`;
+    const tiers = `SELECT "article_id", sum("views") AS "views" FROM (
+      SELECT "article_id", count(*) AS "views" FROM "article_view"
+      WHERE ${stale} AND "viewed_at" >= ${start} AND "viewed_at" < ${firstFullHour} ${only('"article_id"')} GROUP BY "article_id"
+      UNION ALL
+      SELECT "article_id", sum("views") FROM "article_view_hourly"
+      WHERE ${stale} AND "hour" >= ${firstFullHour} AND ("hour" < ${firstFullDay} OR "hour" >= ${today}) ${only('"article_id"')} GROUP BY "article_id"
+      UNION ALL
+      SELECT "article_id", sum("views") FROM "article_view_daily"
+      WHERE ${stale} AND "day" >= ${param(utcDay(bounds.firstFullDay))}::date AND "day" < ${param(utcDay(bounds.today))}::date ${only('"article_id"')}
+      GROUP BY "article_id"
+    ) "tiers" GROUP BY "article_id"`;
+    return { ctes, tiers, window: windowName, only };
   }
 }

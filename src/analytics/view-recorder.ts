@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql';
 import { publicArticleSql } from '../article/article.service';
+import { WINDOW_LENGTHS_SQL } from './windows';
 
 /** A view that passed the checks that need no database: not a bot, a well-formed id, a plausible time. */
 export interface ViewToStore {
@@ -32,7 +33,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * The statement (RECORD_VIEWS) does everything in one atomic step: keeps only views of public articles, keeps one view
  * per visitor and article per batch, applies the dedupe window on article_visitor (ON CONFLICT … WHERE, under the row's
  * lock, so concurrent instances agree), inserts the counted views, and adds them to the hourly, daily and total
- * rollups. It reports each input row's outcome.
+ * rollups and to each popularity window it falls in (popularity_window; it share-locks the popularity_state row for
+ * that, see PopularityService.refreshWindowTotals). It reports each input row's outcome.
  */
 export class ViewRecorder {
   private queue: Waiting[] = [];
@@ -143,6 +145,16 @@ totals AS (
   FROM counted GROUP BY 1 ORDER BY 1
   ON CONFLICT ("article_id") DO UPDATE
     SET "views" = r."views" + excluded."views", "unique_visitors" = r."unique_visitors" + excluded."unique_visitors"
+),
+totals_state AS (
+  SELECT "as_of" FROM "popularity_state" WHERE "id" = 1 FOR SHARE
+),
+window_totals AS (
+  INSERT INTO "popularity_window" AS p ("window", "article_id", "views")
+  SELECT "w"."window", c."article_id", count(*)
+  FROM counted c JOIN totals_state s ON s."as_of" IS NOT NULL JOIN ${WINDOW_LENGTHS_SQL} ON c."viewed_at" >= s."as_of" - "w"."length"
+  GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT ("window", "article_id") DO UPDATE SET "views" = p."views" + excluded."views"
 )
 SELECT i."ord",
        CASE WHEN k."ord" IS NULL THEN 'NOT_FOUND' WHEN c."article_id" IS NOT NULL AND f."ord" = i."ord" THEN 'COUNTED' ELSE 'REPEAT' END AS "outcome"

@@ -44,6 +44,20 @@ export function windowStart(window: PopularityWindow, now: Date): Date {
   return new Date(now.getTime() - WINDOW_MS[window] + 1);
 }
 
+export function startOfHour(date: Date): Date {
+  return floorTo(date, HOUR_MS);
+}
+
+/** The window's length as an SQL interval literal. */
+export function windowLengthSql(window: PopularityWindow): string {
+  return `${WINDOW_MS[window] / 1000} seconds`;
+}
+
+/** A VALUES list of every window and its length, as "w" ("window", "length"), for statements that handle them all. */
+export const WINDOW_LENGTHS_SQL = `(VALUES ${Object.values(PopularityWindow)
+  .map((window) => `('${window}', interval '${windowLengthSql(window)}')`)
+  .join(', ')}) AS "w" ("window", "length")`;
+
 function floorTo(date: Date, unitMs: number): Date {
   return new Date(Math.floor(date.getTime() / unitMs) * unitMs);
 }

@@ -24,12 +24,21 @@ export class Sql {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
   }
 
-  /** Runs one statement; `text` must be fixed SQL with $n placeholders (values never go into the text). */
-  async rows<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values: readonly unknown[]): Promise<R[]> {
+  /**
+   * Runs one statement; `text` must be fixed SQL with $n placeholders (values never go into the text).
+   * `planEachTime`: never prepared, so PostgreSQL plans it with the actual values every time. For statements whose
+   * best plan depends on the values (which parts of a popularity window are empty), where a cached generic plan ran
+   * several times slower than planning afresh.
+   */
+  async rows<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    values: readonly unknown[],
+    options: { planEachTime?: boolean } = {},
+  ): Promise<R[]> {
     this.counter?.logQuery();
     const startedAt = performance.now();
     try {
-      const result = this.prepare
+      const result = this.prepare && !options.planEachTime
         ? await this.pool.query<R>({ name: this.nameOf(text), text, values: values as unknown[] })
         : await this.pool.query<R>(text, values as unknown[]);
       const elapsed = performance.now() - startedAt;

@@ -1,4 +1,5 @@
 import { ArticleStatus } from '../../src/article/article.entity';
+import { CommentStatus } from '../../src/comment/comment.entity';
 import { errorCodes, startTestApp, useTestApp, type TestApp } from '../setup/harness';
 import { viewAt } from '../setup/views';
 
@@ -106,6 +107,97 @@ describe('rollups and raw events', () => {
   });
 });
 
+describe('popularity window totals', () => {
+  let raw: TestApp;
+  beforeAll(async () => {
+    raw = await startTestApp({ POPULARITY_SOURCE: 'raw' });
+  });
+  afterAll(() => raw.close());
+
+  /** Deterministic views over the last `days` days on a few articles, with repeats, from a small visitor pool. */
+  async function spreadViews(articles: { id: string }[], count: number, days: number, seed: number, now: number): Promise<void> {
+    let state = seed;
+    const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < count; i++) {
+      const article = articles[Math.floor(next() ** 2 * articles.length)];
+      await viewAt(t, article.id, `v${seed}-${Math.floor(next() * 40)}`, new Date(now - Math.floor(next() * days * DAY)));
+    }
+  }
+
+  /** Each window's totals, checked against the raw events since as_of - window: nothing missing, nothing twice. */
+  async function totalsMismatches(): Promise<unknown[]> {
+    return t.app.dataSource.query(`
+      WITH windows ("window", "length") AS (VALUES ('LAST_24_HOURS', interval '1 day'), ('LAST_7_DAYS', interval '7 days'), ('LAST_30_DAYS', interval '30 days')),
+      expected AS (
+        SELECT w."window", v."article_id", count(*)::int AS "views"
+        FROM "article_view" v CROSS JOIN windows w CROSS JOIN "popularity_state" s
+        WHERE v."viewed_at" >= s."as_of" - w."length" GROUP BY 1, 2
+      )
+      SELECT * FROM expected e FULL JOIN "popularity_window" p USING ("window", "article_id")
+      WHERE e."views" IS DISTINCT FROM p."views"`);
+  }
+
+  async function expectSameAsRaw(): Promise<void> {
+    for (const window of ['LAST_24_HOURS', 'LAST_7_DAYS', 'LAST_30_DAYS']) {
+      for (const variables of [{ first: 50 }, { first: 2 }, { section: 'world', first: 50 }, { section: 'world', first: 1 }]) {
+        expect(await popular({ window, ...variables })).toEqual(await popular({ window, ...variables }, raw));
+      }
+    }
+  }
+
+  const refresh = (at: number) => t.app.services.popularity.refreshWindowTotals(new Date(at));
+
+  it('are built, kept current by the recorder and slid on, and give the raw events\' answer', async () => {
+    const world = await f.makeSection({ slug: 'world' });
+    const articles = [await f.makeArticle(), await f.makeArticle({ section: world }), await f.makeArticle(), await f.makeArticle({ section: world }), await f.makeArticle()];
+    const now = Date.now();
+    await spreadViews(articles, 300, 35, 11, now);
+    // Built two hours ago: too old to be used now (the tiers answer), still exact for its own as_of.
+    expect(await refresh(now - 2 * HOUR - 10 * 60_000)).toBe('rebuilt');
+    expect(await refresh(now - 2 * HOUR - 10 * 60_000)).toBe('current');
+    expect(await totalsMismatches()).toEqual([]);
+    await expectSameAsRaw();
+    // Views recorded since, many of them dated before as_of, some at the windows' far edges.
+    await spreadViews(articles, 150, 1.2, 12, now);
+    await spreadViews(articles, 60, 31, 13, now);
+    expect(await totalsMismatches()).toEqual([]);
+    // Slid on to three minutes ago: the lists now come from the totals, less three minutes of expired views.
+    expect(await refresh(now - 3 * 60_000)).toBe('slid');
+    expect(await totalsMismatches()).toEqual([]);
+    await expectSameAsRaw();
+    // And they are read from the totals (the tiers would not see this).
+    const [first] = await popular({ window: 'LAST_30_DAYS', first: 1 });
+    const last = articles.find((article) => article.id !== first[1])!;
+    await t.app.dataSource.query(`UPDATE "popularity_window" SET "views" = "views" + 1000 WHERE "window" = 'LAST_30_DAYS' AND "article_id" = $1`, [last.id]);
+    expect((await popular({ window: 'LAST_30_DAYS', first: 1 }))[0][1]).toBe(last.id);
+  });
+
+  it('are rebuilt rather than slid when more than half a day behind', async () => {
+    const [article] = [await f.makeArticle()];
+    const now = Date.now();
+    await spreadViews([article], 50, 3, 31, now);
+    expect(await refresh(now - 20 * HOUR)).toBe('rebuilt');
+    expect(await refresh(now)).toBe('rebuilt');
+    expect(await totalsMismatches()).toEqual([]);
+    expect(await refresh(now + 60_000)).toBe('slid');
+    expect(await totalsMismatches()).toEqual([]);
+  });
+
+  it('lose no view recorded while they slide', async () => {
+    const world = await f.makeSection({ slug: 'world' });
+    const articles = [await f.makeArticle({ section: world }), await f.makeArticle(), await f.makeArticle({ section: world })];
+    const now = Date.now();
+    await spreadViews(articles, 100, 8, 21, now);
+    await refresh(now - 3 * HOUR);
+    const views = Array.from({ length: 300 }, (_, i) => viewAt(t, articles[i % 3].id, `late-${i}`, new Date(now - ((i * 37) % 240) * 60_000)));
+    const slid = refresh(now);
+    await Promise.all([...views, slid]);
+    expect(await slid).toBe('slid');
+    expect(await totalsMismatches()).toEqual([]);
+    await expectSameAsRaw();
+  });
+});
+
 describe('trendingArticles', () => {
   it('puts recent interest above older, bigger interest, and shows the numbers behind each place', async () => {
     const [fresh, old] = [await f.makeArticle(), await f.makeArticle()];
@@ -113,7 +205,7 @@ describe('trendingArticles', () => {
     await views(t, fresh.id, 3, new Date(now - 1 * HOUR));
     await views(t, old.id, 10, new Date(now - 5 * DAY));
     await f.makeComment(fresh, { createdAt: new Date(now - 2 * HOUR) });
-    await f.makeComment(fresh, { createdAt: new Date(now - 2 * HOUR), status: 'PENDING' as never });
+    await f.makeComment(fresh, { createdAt: new Date(now - 2 * HOUR), status: CommentStatus.PENDING });
     const response = await t.gql(TRENDING, { first: 5 });
     const [first, second] = response.body.data?.trendingArticles ?? [];
     expect(first).toMatchObject({ rank: 1, article: { id: fresh.id }, popularity: { views24h: 3, views7d: 3, comments: 1 } });

@@ -64,6 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         `TRUNCATE "comment", "article_tag", "article", "tag", "section", "author", "newsletter_subscription", "mail_outbox",
                   "idempotency_record", "rate_limit", "api_token", "audit_entry", "article_view", "visitor_salt" RESTART IDENTITY CASCADE`,
       );
+      await app.dataSource.query(`UPDATE "popularity_state" SET "as_of" = NULL`);
     },
     async staff(role, options = {}) {
       const { token, record } = await app.services.auth.issue({ name: options.name ?? `${role} in a test`, role, authorId: options.authorId, expiresInDays: options.expiresInDays }, null);

@@ -3,6 +3,7 @@ import { CoreSchema1795819601947 } from './1795819601947-CoreSchema';
 import { ReaderWrites1795821840481 } from './1795821840481-ReaderWrites';
 import { EditorialTools1795824521607 } from './1795824521607-EditorialTools';
 import { Analytics1795828528817 } from './1795828528817-Analytics';
+import { PopularityWindows1795829951081 } from './1795829951081-PopularityWindows';
 
 /** Every migration, oldest first. Generated with `npm run migration:generate`, reviewed, never edited once landed. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ReaderWrites1795821840481,
   EditorialTools1795824521607,
   Analytics1795828528817,
+  PopularityWindows1795829951081,
 ];
