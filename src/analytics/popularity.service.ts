@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { publicArticleSql } from '../article/article.service';
 import type { Sql } from '../db/sql';
 import { toPage, type Page } from '../shared/pagination';
-import { PopularityWindow, startOfHour, utcDay, WINDOW_LENGTHS_SQL, windowBounds, windowLengthSql } from './windows';
+import { PopularityWindow, startOfHour, utcDay, WINDOW_LENGTHS_SQL, windowBounds, windowLengthMs, windowLengthSql } from './windows';
 
 export type PopularitySource = 'rollups' | 'raw';
 
@@ -147,11 +147,11 @@ export class PopularityService {
   async refreshWindowTotals(now = new Date()): Promise<WindowTotalsRefresh> {
     return this.dataSource.transaction(async (manager) => {
       const [state] = (await manager.query(`SELECT "as_of" FROM "popularity_state" WHERE "id" = 1 FOR UPDATE`)) as { as_of: Date | null }[];
-      let asOf = state?.as_of ?? null;
-      if (asOf && asOf.getTime() >= now.getTime()) return 'current';
-      const rebuild = !asOf || now.getTime() - asOf.getTime() > LONGEST_SLIDE_MS;
+      const builtAsOf = state?.as_of ?? null;
+      if (builtAsOf && builtAsOf.getTime() >= now.getTime()) return 'current';
+      const rebuild = !builtAsOf || now.getTime() - builtAsOf.getTime() > LONGEST_SLIDE_MS;
+      const asOf = rebuild ? startOfHour(now) : builtAsOf;
       if (rebuild) {
-        asOf = startOfHour(now);
         await manager.query(`DELETE FROM "popularity_window"`);
         await manager.query(
           `INSERT INTO "popularity_window" ("window", "article_id", "views")
@@ -162,17 +162,19 @@ export class PopularityService {
           [asOf],
         );
       }
+      // Per window, the raw events of [asOf - window, now - window): a short range each, so an index range scan.
+      const expired: unknown[] = [];
+      const ranges = Object.values(PopularityWindow).map((name) => {
+        const length = windowLengthMs(name);
+        expired.push(name, new Date(asOf.getTime() - length), new Date(now.getTime() - length));
+        const n = expired.length;
+        return `SELECT $${n - 2}::varchar AS "window", "article_id" FROM "article_view" WHERE "viewed_at" >= $${n - 1} AND "viewed_at" < $${n}`;
+      });
       await manager.query(
         `UPDATE "popularity_window" p SET "views" = p."views" - e."views"
-         FROM (
-           SELECT "w"."window", v."article_id", count(*)::int AS "views"
-           FROM "article_view" v JOIN ${WINDOW_LENGTHS_SQL} ON v."viewed_at" >= $1::timestamptz - "w"."length" AND v."viewed_at" < $2::timestamptz - "w"."length"
-           WHERE v."viewed_at" >= $1::timestamptz - (SELECT max("length") FROM ${WINDOW_LENGTHS_SQL})
-             AND v."viewed_at" < $2::timestamptz - (SELECT min("length") FROM ${WINDOW_LENGTHS_SQL})
-           GROUP BY 1, 2
-         ) e
+         FROM (SELECT "window", "article_id", count(*)::int AS "views" FROM (${ranges.join(' UNION ALL ')}) v GROUP BY 1, 2) e
          WHERE p."window" = e."window" AND p."article_id" = e."article_id"`,
-        [asOf, now],
+        expired,
       );
       await manager.query(`DELETE FROM "popularity_window" WHERE "window" = ANY($1) AND "views" <= 0`, [Object.values(PopularityWindow)]);
       await manager.query(`UPDATE "popularity_state" SET "as_of" = $1 WHERE "id" = 1`, [now]);

@@ -48,6 +48,10 @@ export function startOfHour(date: Date): Date {
   return floorTo(date, HOUR_MS);
 }
 
+export function windowLengthMs(window: PopularityWindow): number {
+  return WINDOW_MS[window];
+}
+
 /** The window's length as an SQL interval literal. */
 export function windowLengthSql(window: PopularityWindow): string {
   return `${WINDOW_MS[window] / 1000} seconds`;
