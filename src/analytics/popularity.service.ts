@@ -65,9 +65,11 @@ export class PopularityService {
   async popular(window: PopularityWindow, sectionSlug: string | null, first: number, now = new Date()): Promise<Ranked[]> {
     const asOf = this.source === 'rollups' ? await this.freshTotalsAsOf(now) : null;
     let rows = asOf ? await this.popularFromTotals(window, sectionSlug, first, now, asOf) : [];
-    // Without fresh totals, or when they slid on in between (or nothing was viewed): the statement that reads whichever
-    // is current, the totals or the tiers (or, with POPULARITY_SOURCE=raw, the raw events).
-    if (!rows.length) {
+    // Nothing back: either nothing qualifies, or the windows slid on between the two statements.
+    const trulyEmpty = asOf && !rows.length && (await this.freshTotalsAsOf(now))?.getTime() === asOf.getTime();
+    // Without fresh totals, or when they slid on in between: the statement that reads whichever is current, the totals
+    // or the tiers (or, with POPULARITY_SOURCE=raw, the raw events).
+    if (!rows.length && !trulyEmpty) {
       rows = await this.topArticles(sectionSlug, first, (parameters) => this.viewsInWindowSql(window, now, parameters), { planEachTime: true });
     }
     return rows.map((row, index) => ({ id: row.id, views: row.views, rank: index + 1 }));
@@ -145,7 +147,9 @@ export class PopularityService {
    * from several instances at once.
    */
   async refreshWindowTotals(now = new Date()): Promise<WindowTotalsRefresh> {
-    return this.dataSource.transaction(async (manager) => {
+    // READ COMMITTED, whatever the server's default: each statement after the lock must see every recording that
+    // committed before the lock was granted (one snapshot taken before the wait would miss them).
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
       const [state] = (await manager.query(`SELECT "as_of" FROM "popularity_state" WHERE "id" = 1 FOR UPDATE`)) as { as_of: Date | null }[];
       const builtAsOf = state?.as_of ?? null;
       if (builtAsOf && builtAsOf.getTime() >= now.getTime()) return 'current';
