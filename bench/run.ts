@@ -180,9 +180,10 @@ async function mixedLoad(gatewayUrl: string, databaseUrl: string, scenarios: Sce
  * timed from its scheduled instant (so a stall counts for every request it delays). autocannon's own rate limit sends
  * each second's requests in a burst, which measures the burst, not the service.
  */
-async function steadyLoad(url: string, body: string, rate: number, seconds: number): Promise<Measurement> {
+async function steadyLoad(url: string, body: string, rate: number, seconds: number, report = false): Promise<Measurement> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
+  const sentAt: number[] = [];
   let errors = 0;
   const started = performance.now();
   const total = Math.round(rate * seconds);
@@ -196,7 +197,10 @@ async function steadyLoad(url: string, body: string, rate: number, seconds: numb
         const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
           response.resume();
           response.on('end', () => {
-            if (response.statusCode === 200) latencies.push(performance.now() - due);
+            if (response.statusCode === 200) {
+              latencies.push(performance.now() - due);
+              sentAt.push(due - started);
+            }
             else errors += 1;
             resolve();
           });
@@ -212,6 +216,14 @@ async function steadyLoad(url: string, body: string, rate: number, seconds: numb
   await Promise.all(requests);
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
+  if (report) {
+    // Where the slowest answers fell: bunched together they point at a pause (garbage collection, a slide), not load.
+    const slowest = latencies
+      .map((latency, index) => ({ latency, at: sentAt[index] }))
+      .sort((a, b) => b.latency - a.latency)
+      .slice(0, Math.max(1, Math.floor(latencies.length / 100)));
+    console.log(`slowest 1%, ms @ s into the run: ${slowest.map((item) => `${Math.round(item.latency)}@${(item.at / 1000).toFixed(2)}`).join(' ')}`);
+  }
   latencies.sort((a, b) => a - b);
   const at = (share: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? 0);
   return { requestsPerSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length, errors, non2xx: 0 };
@@ -409,6 +421,9 @@ async function main(): Promise<void> {
     VIEW_RETENTION_DAYS: '120',
   };
   const gateway = await start('gateway-process.js', gatewayEnv);
+  // Analytics runs on gateways of its own (rollups, and raw events for the comparison), so that neither part's load
+  // shapes the other's figures (heap, RSS).
+  const analyticsGateway = runAnalytics ? await start('gateway-process.js', gatewayEnv) : null;
   const rawGateway = runAnalytics ? await start('gateway-process.js', { ...gatewayEnv, POPULARITY_SOURCE: 'raw' }) : null;
   const ceiling = await start('ceiling-process.js', process.env);
 
@@ -418,35 +433,6 @@ async function main(): Promise<void> {
   let popular: { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: Measurement; rate: number; responseBytes: number } | undefined;
   let recording: RecordingResult | undefined;
   try {
-    // Analytics first, on a fresh gateway: its latency target is read at a set load, and the page benchmarks leave
-    // a large heap and database work behind (measured after them, p99 came out between 47 and 252 ms).
-    if (rawGateway) {
-      await waitForWindowTotals(databaseUrl);
-      const body = JSON.stringify({ query: POPULAR_QUERY, variables: { first: 10 } });
-      const answers = await Promise.all(
-        [gateway.url, rawGateway.url].map(async (url) => {
-          const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-          return response.text();
-        }),
-      );
-      if (answers[0] !== answers[1] || JSON.parse(answers[0]).errors) {
-        throw new Error(`popularArticles from rollups and from raw events differ:\n${answers[0].slice(0, 400)}\n${answers[1].slice(0, 400)}`);
-      }
-      console.log(`\npopularArticles(LAST_7_DAYS, first: 10): the same ${answers[0].length} bytes from rollups and from raw events; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections each`);
-      const raw = await measureGateway(rawGateway.child, `${rawGateway.url}/graphql`, body);
-      // The raw-events statements still running when the load stopped would otherwise weigh on what follows.
-      await untilDatabaseIdle(databaseUrl);
-      const rollups = await measureGateway(gateway.child, `${gateway.url}/graphql`, body);
-      // Latency is read at a set load, not at saturation (where it only measures the queue 32 connections build):
-      // the rollups at ten times the raw-events computation's best rate.
-      const rate = Math.ceil(10 * raw.requestsPerSecond);
-      console.log(`then the rollups at a steady ${rate} req/s (10x the raw events' req/s) for ${DURATION_S} s`);
-      await steadyLoad(`${gateway.url}/graphql`, body, rate, WARMUP_S);
-      const atTenfold = await steadyLoad(`${gateway.url}/graphql`, body, rate, DURATION_S);
-      popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length };
-      console.log(`\nrecordArticleView: every request a new reader; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
-      recording = await recordingLoad(gateway.url, databaseUrl, gatewayEnv.MASTHEAD_SECRET, articleIds);
-    }
     for (const scenario of runPages ? scenarios : []) {
       const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: scenario.body });
       const bytes = Buffer.from(await response.arrayBuffer());
@@ -467,8 +453,36 @@ async function main(): Promise<void> {
       readOnly = await load(`${gateway.url}/graphql`, '', DURATION_S, { requests: readRequests(scenarios) });
       mixed = await mixedLoad(gateway.url, databaseUrl, scenarios, articleIds, readOnly.requestsPerSecond);
     }
+    if (analyticsGateway && rawGateway) {
+      await waitForWindowTotals(databaseUrl);
+      const body = JSON.stringify({ query: POPULAR_QUERY, variables: { first: 10 } });
+      const answers = await Promise.all(
+        [analyticsGateway.url, rawGateway.url].map(async (url) => {
+          const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          return response.text();
+        }),
+      );
+      if (answers[0] !== answers[1] || JSON.parse(answers[0]).errors) {
+        throw new Error(`popularArticles from rollups and from raw events differ:\n${answers[0].slice(0, 400)}\n${answers[1].slice(0, 400)}`);
+      }
+      console.log(`\npopularArticles(LAST_7_DAYS, first: 10): the same ${answers[0].length} bytes from rollups and from raw events; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections each`);
+      const raw = await measureGateway(rawGateway.child, `${rawGateway.url}/graphql`, body);
+      // The raw-events statements still running when the load stopped would otherwise weigh on what follows.
+      await untilDatabaseIdle(databaseUrl);
+      const rollups = await measureGateway(analyticsGateway.child, `${analyticsGateway.url}/graphql`, body);
+      // Latency is read at a set load, not at saturation (where it only measures the queue 32 connections build):
+      // the rollups at ten times the raw-events computation's best rate.
+      const rate = Math.ceil(10 * raw.requestsPerSecond);
+      console.log(`then the rollups at a steady ${rate} req/s (10x the raw events' req/s) for ${DURATION_S} s`);
+      await steadyLoad(`${analyticsGateway.url}/graphql`, body, rate, WARMUP_S);
+      const atTenfold = await steadyLoad(`${analyticsGateway.url}/graphql`, body, rate, DURATION_S, true);
+      popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length };
+      console.log(`\nrecordArticleView: every request a new reader; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
+      recording = await recordingLoad(analyticsGateway.url, databaseUrl, gatewayEnv.MASTHEAD_SECRET, articleIds);
+    }
   } finally {
     gateway.child.send('stop');
+    analyticsGateway?.child.send('stop');
     rawGateway?.child.send('stop');
     ceiling.child.kill();
   }
