@@ -1,12 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { visitorIdHash } from '../src/analytics/visitor';
 import { benchDatabaseUrl } from './bench-database';
 import type { GatewayStats } from './gateway-process';
+import type { SteadyResult } from './steady-load-process';
 import { ARTICLE_PAGE_QUERY, FRONT_PAGE_QUERY, POPULAR_QUERY, RECORD_VIEW_MUTATION } from './queries';
 
 /**
@@ -55,6 +55,11 @@ function start(script: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildPr
       if (message.url) resolve({ child, url: message.url });
     });
   });
+}
+
+function startSteadyLoader(): Promise<ChildProcess> {
+  const child = fork(path.join(__dirname, 'steady-load-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve) => child.once('message', () => resolve(child)));
 }
 
 function ask<T>(child: ChildProcess, request: unknown, key: string): Promise<T> {
@@ -173,60 +178,6 @@ async function mixedLoad(gatewayUrl: string, databaseUrl: string, scenarios: Sce
     lost: acknowledged.length - found.rows[0].count,
     duplicated: copies.rows[0].extra,
   };
-}
-
-/**
- * An open-loop load: requests sent at evenly spaced instants, `rate` a second, whatever the answers' speed, each
- * timed from its scheduled instant (so a stall counts for every request it delays). autocannon's own rate limit sends
- * each second's requests in a burst, which measures the burst, not the service.
- */
-async function steadyLoad(url: string, body: string, rate: number, seconds: number, report = false): Promise<Measurement> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies: number[] = [];
-  const sentAt: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const total = Math.round(rate * seconds);
-  const requests: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    requests.push(
-      new Promise<void>((resolve) => {
-        const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
-          response.resume();
-          response.on('end', () => {
-            if (response.statusCode === 200) {
-              latencies.push(performance.now() - due);
-              sentAt.push(due - started);
-            }
-            else errors += 1;
-            resolve();
-          });
-        });
-        request.on('error', () => {
-          errors += 1;
-          resolve();
-        });
-        request.end(body);
-      }),
-    );
-  }
-  await Promise.all(requests);
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  if (report) {
-    // Where the slowest answers fell: bunched together they point at a pause (garbage collection, a slide), not load.
-    const slowest = latencies
-      .map((latency, index) => ({ latency, at: sentAt[index] }))
-      .sort((a, b) => b.latency - a.latency)
-      .slice(0, Math.max(1, Math.floor(latencies.length / 100)));
-    console.log(`slowest 1%, ms @ s into the run: ${slowest.map((item) => `${Math.round(item.latency)}@${(item.at / 1000).toFixed(2)}`).join(' ')}`);
-  }
-  latencies.sort((a, b) => a - b);
-  const at = (share: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? 0);
-  return { requestsPerSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length, errors, non2xx: 0 };
 }
 
 /** A browser's user agent: autocannon's own would be filtered out as a bot, as it should be. */
@@ -430,7 +381,7 @@ async function main(): Promise<void> {
   const results: { scenario: string; gateway: GatewayMeasurement; ceiling: Measurement; responseBytes: number }[] = [];
   let readOnly: Measurement | undefined;
   let mixed: MixedResult | undefined;
-  let popular: { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: Measurement; rate: number; responseBytes: number } | undefined;
+  let popular: { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: SteadyResult; rate: number; responseBytes: number } | undefined;
   let recording: RecordingResult | undefined;
   try {
     for (const scenario of runPages ? scenarios : []) {
@@ -474,8 +425,12 @@ async function main(): Promise<void> {
       // the rollups at ten times the raw-events computation's best rate.
       const rate = Math.ceil(10 * raw.requestsPerSecond);
       console.log(`then the rollups at a steady ${rate} req/s (10x the raw events' req/s) for ${DURATION_S} s`);
-      await steadyLoad(`${analyticsGateway.url}/graphql`, body, rate, WARMUP_S);
-      const atTenfold = await steadyLoad(`${analyticsGateway.url}/graphql`, body, rate, DURATION_S, true);
+      const steady = await startSteadyLoader();
+      await ask<SteadyResult>(steady, { url: `${analyticsGateway.url}/graphql`, body, rate, seconds: WARMUP_S }, 'result');
+      const atTenfold = await ask<SteadyResult>(steady, { url: `${analyticsGateway.url}/graphql`, body, rate, seconds: DURATION_S }, 'result');
+      steady.kill();
+      // Bunched together, the slowest answers point at a pause (garbage collection, a slide), not at load.
+      console.log(`slowest 1%, ms @ s into the run: ${atTenfold.slowest.map((item) => `${item.latencyMs}@${item.sentAtS}`).join(' ')}`);
       popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length };
       console.log(`\nrecordArticleView: every request a new reader; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
       recording = await recordingLoad(analyticsGateway.url, databaseUrl, gatewayEnv.MASTHEAD_SECRET, articleIds);
