@@ -38,6 +38,8 @@ const WINDOW_TOTALS_MAX_AGE_MS = 15 * 60_000;
  * from the hourly rollups instead.
  */
 const LONGEST_SLIDE_MS = 12 * 3_600_000;
+/** How long an instance trusts the as_of it last read before reading it again (see freshTotalsAsOf). */
+const AS_OF_MEMORY_MS = 1_000;
 
 export type WindowTotalsRefresh = 'rebuilt' | 'slid' | 'current';
 
@@ -54,6 +56,8 @@ const GROUP_COLUMN: Record<Grouping, string> = { article: '"w"."article_id"', se
  * (the benchmark compares the two).
  */
 export class PopularityService {
+  private rememberedAsOf: { asOf: Date | null; readAt: number } | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly sql: Sql,
@@ -63,16 +67,21 @@ export class PopularityService {
 
   /** The most viewed public articles in `window`, optionally in one section (by slug), best first. */
   async popular(window: PopularityWindow, sectionSlug: string | null, first: number, now = new Date()): Promise<Ranked[]> {
-    const asOf = this.source === 'rollups' ? await this.freshTotalsAsOf(now) : null;
-    let rows = asOf ? await this.popularFromTotals(window, sectionSlug, first, now, asOf) : [];
-    // Nothing back: either nothing qualifies, or the windows slid on between the two statements.
-    const trulyEmpty = asOf && !rows.length && (await this.freshTotalsAsOf(now))?.getTime() === asOf.getTime();
-    // Without fresh totals, or when they slid on in between: the statement that reads whichever is current, the totals
-    // or the tiers (or, with POPULARITY_SOURCE=raw, the raw events).
-    if (!rows.length && !trulyEmpty) {
-      rows = await this.topArticles(sectionSlug, first, (parameters) => this.viewsInWindowSql(window, now, parameters), { planEachTime: true });
+    const ranked = (rows: { id: string; views: number }[]) => rows.map((row, index) => ({ id: row.id, views: row.views, rank: index + 1 }));
+    if (this.source === 'rollups') {
+      let asOf = await this.freshTotalsAsOf(now);
+      for (let attempt = 0; asOf && attempt < 2; attempt++) {
+        const rows = await this.popularFromTotals(window, sectionSlug, first, now, asOf);
+        if (rows.length) return ranked(rows);
+        // Nothing back: either nothing qualifies, or the windows slid on since asOf was read.
+        const current = await this.freshTotalsAsOf(now, { reread: true });
+        if (current && current.getTime() === asOf.getTime()) return [];
+        asOf = current;
+      }
     }
-    return rows.map((row, index) => ({ id: row.id, views: row.views, rank: index + 1 }));
+    // Without fresh totals (or with POPULARITY_SOURCE=raw): the statement that reads whichever is current, the totals
+    // or the tiers (or the raw events).
+    return ranked(await this.topArticles(sectionSlug, first, (parameters) => this.viewsInWindowSql(window, now, parameters), { planEachTime: true }));
   }
 
   /**
@@ -130,13 +139,23 @@ export class PopularityService {
     );
   }
 
-  /** When popularity_window was last slid on, if that is recent enough to read it (see WINDOW_TOTALS_MAX_AGE_MS). */
-  private async freshTotalsAsOf(now: Date): Promise<Date | null> {
-    const [state] = await this.sql.rows<{ as_of: Date }>(
-      `SELECT "as_of" FROM "popularity_state" WHERE "as_of" <= $1 AND "as_of" > $2`,
-      [now, new Date(now.getTime() - WINDOW_TOTALS_MAX_AGE_MS)],
-    );
-    return state?.as_of ?? null;
+  /**
+   * When popularity_window was last slid on, if that is recent enough to read it (see WINDOW_TOTALS_MAX_AGE_MS).
+   * Remembered for a second: a statement reading the totals checks that as_of is still the one it was given, so a
+   * remembered one that has gone stale costs a retry, never a wrong answer.
+   */
+  private async freshTotalsAsOf(now: Date, options: { reread?: boolean } = {}): Promise<Date | null> {
+    const remembered = this.rememberedAsOf;
+    let asOf: Date | null;
+    if (!options.reread && remembered && now.getTime() >= remembered.readAt && now.getTime() - remembered.readAt < AS_OF_MEMORY_MS) {
+      asOf = remembered.asOf;
+    } else {
+      const [state] = await this.sql.rows<{ as_of: Date | null }>(`SELECT "as_of" FROM "popularity_state" WHERE "id" = 1`, []);
+      asOf = state?.as_of ?? null;
+      this.rememberedAsOf = { asOf, readAt: now.getTime() };
+    }
+    const fresh = asOf && asOf.getTime() <= now.getTime() && asOf.getTime() > now.getTime() - WINDOW_TOTALS_MAX_AGE_MS;
+    return fresh ? asOf : null;
   }
 
   /**
