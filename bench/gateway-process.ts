@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -10,15 +11,25 @@ export interface GatewayStats {
   sqlStatements: number;
   cpuMicros: number;
   rssBytes: number;
+  /** The longest the event loop was held up (garbage collection, synchronous work) since the last stats. */
+  eventLoopDelayMaxMs: number;
 }
 
 async function main(): Promise<void> {
   const app = await createApp(loadConfig(process.env));
   const url = await app.listen(0, '127.0.0.1');
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  eventLoopDelay.enable();
   process.on('message', (message: string) => {
     if (message === 'stats') {
       const cpu = process.cpuUsage();
-      const stats: GatewayStats = { sqlStatements: app.sqlStatements.total, cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
+      const stats: GatewayStats = {
+        sqlStatements: app.sqlStatements.total,
+        cpuMicros: cpu.user + cpu.system,
+        rssBytes: process.memoryUsage.rss(),
+        eventLoopDelayMaxMs: eventLoopDelay.max / 1e6,
+      };
+      eventLoopDelay.reset();
       process.send?.({ stats });
     } else if (message === 'stop') {
       void app.close().then(() => process.exit(0));

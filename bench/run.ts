@@ -427,10 +427,16 @@ async function main(): Promise<void> {
       console.log(`then the rollups at a steady ${rate} req/s (10x the raw events' req/s) for ${DURATION_S} s`);
       const steady = await startSteadyLoader();
       await ask<SteadyResult>(steady, { url: `${analyticsGateway.url}/graphql`, body, rate, seconds: WARMUP_S }, 'result');
+      await ask<GatewayStats>(analyticsGateway.child, 'stats', 'stats');
       const atTenfold = await ask<SteadyResult>(steady, { url: `${analyticsGateway.url}/graphql`, body, rate, seconds: DURATION_S }, 'result');
+      const { eventLoopDelayMaxMs } = await ask<GatewayStats>(analyticsGateway.child, 'stats', 'stats');
       steady.kill();
-      // Bunched together, the slowest answers point at a pause (garbage collection, a slide), not at load.
-      console.log(`slowest 1%, ms @ s into the run: ${atTenfold.slowest.map((item) => `${item.latencyMs}@${item.sentAtS}`).join(' ')}`);
+      // Bunched together, the slowest answers point at a pause, not at load; if the gateway's event loop was held up
+      // as long, the pause was the gateway's (garbage collection), else the database's or the machine's.
+      console.log(
+        `slowest 1%, ms @ s into the run: ${atTenfold.slowest.map((item) => `${item.latencyMs}@${item.sentAtS}`).join(' ')}; ` +
+          `gateway event loop held up ${Math.round(eventLoopDelayMaxMs)} ms at most`,
+      );
       popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length };
       console.log(`\nrecordArticleView: every request a new reader; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
       recording = await recordingLoad(analyticsGateway.url, databaseUrl, gatewayEnv.MASTHEAD_SECRET, articleIds);
