@@ -435,7 +435,7 @@ async function main(): Promise<void> {
       // as long, the pause was the gateway's (garbage collection), else the database's or the machine's.
       console.log(
         `slowest 1%, ms @ s into the run: ${atTenfold.slowest.map((item) => `${item.latencyMs}@${item.sentAtS}`).join(' ')}; ` +
-          `gateway event loop held up ${Math.round(eventLoopDelayMaxMs)} ms at most`,
+          `event loop held up at most ${Math.round(eventLoopDelayMaxMs)} ms in the gateway, ${Math.round(atTenfold.loaderDelayMaxMs)} ms in the load generator`,
       );
       popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length };
       console.log(`\nrecordArticleView: every request a new reader; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);

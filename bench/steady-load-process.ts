@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
  * An open-loop load, in a process of its own so that the benchmark runner's own garbage collection (it holds every
@@ -16,6 +17,8 @@ export interface SteadyResult {
   non2xx: number;
   /** The slowest 1%: latency (ms) and when it was sent (s into the run), slowest first. */
   slowest: { latencyMs: number; sentAtS: number }[];
+  /** The longest this process's own event loop was held up: a late sender would look like a slow gateway. */
+  loaderDelayMaxMs: number;
 }
 
 export interface SteadyRequest {
@@ -27,6 +30,8 @@ export interface SteadyRequest {
 
 async function steadyLoad({ url, body, rate, seconds }: SteadyRequest): Promise<SteadyResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   const latencies: number[] = [];
   const sentAt: number[] = [];
   let errors = 0;
@@ -66,7 +71,17 @@ async function steadyLoad({ url, body, rate, seconds }: SteadyRequest): Promise<
     .slice(0, Math.max(1, Math.floor(latencies.length / 100)));
   latencies.sort((a, b) => a - b);
   const at = (share: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? 0);
-  return { requestsPerSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length, errors, non2xx: 0, slowest };
+  delay.disable();
+  return {
+    requestsPerSecond: latencies.length / elapsed,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    requests: latencies.length,
+    errors,
+    non2xx: 0,
+    slowest,
+    loaderDelayMaxMs: delay.max / 1e6,
+  };
 }
 
 process.on('message', (request: SteadyRequest) => {

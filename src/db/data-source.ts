@@ -68,6 +68,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     applicationName: options.applicationName ?? 'masthead',
     extra: {
       max: options.poolSize,
+      // Connections stay open through a lull (pg closes idle ones after 10 s by default): a new one starts a backend
+      // whose first statements load its catalog caches and plans, which showed as bunched 50–200 ms stalls when a
+      // burst opened several at once.
+      idleTimeoutMillis: 10 * 60_000,
       // Fail fast instead of hanging when the pool is exhausted or the server is unreachable.
       connectionTimeoutMillis: 10_000,
       statement_timeout: options.statementTimeoutMs,
