@@ -58,15 +58,13 @@ export class AnalyticsService {
   async articleStats(id: string): Promise<ArticleStatsRow> {
     const articleId = parseId(id);
     const [row] = await this.sql.rows<Record<string, number | null>>(
-      `SELECT (SELECT 1 FROM "article" WHERE "id" = $1) AS "exists",
-              (SELECT "views" FROM "article_view_total" WHERE "article_id" = $1) AS "views",
-              (SELECT "unique_visitors" FROM "article_view_total" WHERE "article_id" = $1) AS "unique_visitors",
-              (SELECT count(*)::int FROM "comment" WHERE "article_id" = $1 AND "status" = 'APPROVED') AS "approved",
-              (SELECT count(*)::int FROM "comment" WHERE "article_id" = $1 AND "status" = 'PENDING') AS "pending",
-              (SELECT count(*)::int FROM "comment" WHERE "article_id" = $1 AND "status" = 'SPAM') AS "spam",
-              (SELECT count(*)::int FROM "comment" WHERE "article_id" = $1 AND "status" = 'TRASH') AS "trash",
-              (SELECT count(*)::int FROM "newsletter_subscription" WHERE "source_article_id" = $1) AS "signups",
-              (SELECT count(*)::int FROM "newsletter_subscription" WHERE "source_article_id" = $1 AND "confirmed_at" IS NOT NULL) AS "confirmed"`,
+      `SELECT (SELECT 1 FROM "article" WHERE "id" = $1) AS "exists", t."views", t."unique_visitors", c.*, n.*
+       FROM (SELECT count(*) FILTER (WHERE "status" = 'APPROVED')::int AS "approved", count(*) FILTER (WHERE "status" = 'PENDING')::int AS "pending",
+                    count(*) FILTER (WHERE "status" = 'SPAM')::int AS "spam", count(*) FILTER (WHERE "status" = 'TRASH')::int AS "trash"
+             FROM "comment" WHERE "article_id" = $1) c
+       CROSS JOIN (SELECT count(*)::int AS "signups", count("confirmed_at")::int AS "confirmed"
+                   FROM "newsletter_subscription" WHERE "source_article_id" = $1) n
+       LEFT JOIN "article_view_total" t ON t."article_id" = $1`,
       [articleId],
     );
     if (!row.exists) throw notFound('There is no article with this id.');

@@ -217,7 +217,8 @@ export class PopularityService {
     parameters.push(afterRank ?? 0, first + 1);
     const rows = await this.sql.rows<Ranked>(
       `SELECT * FROM (${ranked}) "r" WHERE "r"."rank" > $${parameters.length - 1} ORDER BY "r"."rank" LIMIT $${parameters.length}`,
-      parameters,  { planEachTime: true },
+      parameters,
+      { planEachTime: true },
     );
     return toPage(rows.map((row) => ({ ...row, rank: Number(row.rank) })), first);
   }

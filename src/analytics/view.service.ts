@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Sql } from '../db/sql';
 import type { ClientInfo } from '../shared/client';
-import { AppError, badInput } from '../shared/errors';
+import { badInput } from '../shared/errors';
+import { rateLimited } from '../shared/rate-limit';
 import { parseId } from '../shared/ids';
 import { ViewRecorder, type StoredOutcome } from './view-recorder';
 import { isBotAgent, VisitorIdentity } from './visitor';
@@ -66,8 +67,7 @@ export class ViewService {
       await this.limiter.consume(client.addressHash, views.length);
     } catch (outcome) {
       if (!(outcome instanceof RateLimiterRes)) throw outcome;
-      const retryAfterSeconds = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
-      throw new AppError('RATE_LIMITED', `Too many views reported from this address. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+      throw rateLimited(outcome, (seconds) => `Too many views reported from this address. Try again in ${seconds} seconds.`);
     }
     const toStore = await Promise.all(
       checked.map(async (view) => ({

@@ -24,6 +24,12 @@ export interface RequestRateLimits {
  * rate_limit table), in Redis when REDIS_URL is set. In PostgreSQL a limit can be taken inside the caller's
  * transaction, so an action that is rolled back (a refused duplicate, say) gives its point back.
  */
+/** RATE_LIMITED for a limiter's refusal, with retryAfterSeconds (at least 1) in the message and the extensions. */
+export function rateLimited(refusal: RateLimiterRes, message: (retryAfterSeconds: number) => string): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+  return new AppError('RATE_LIMITED', message(retryAfterSeconds), { retryAfterSeconds });
+}
+
 export class RateLimits {
   private readonly redisLimiters = new Map<string, RateLimiterAbstract>();
 
@@ -38,8 +44,7 @@ export class RateLimits {
       return await this.limiter(rule, transaction).consume(key);
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) {
-        const retryAfterSeconds = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
-        throw new AppError('RATE_LIMITED', `Too many attempts. Please wait ${retryAfterSeconds} seconds and try again.`, { retryAfterSeconds });
+        throw rateLimited(outcome, (seconds) => `Too many attempts. Please wait ${seconds} seconds and try again.`);
       }
       throw outcome;
     }
