@@ -94,12 +94,7 @@ export class PopularityService {
       const windowName = param(window);
       return `
         WITH totals_state AS (SELECT FROM "popularity_state" WHERE "as_of" = ${param(asOf)}),
-        expired AS (
-          SELECT "article_id", count(*)::int AS "views" FROM "article_view"
-          WHERE "viewed_at" >= ${param(asOf)}::timestamptz - ${param(windowLengthSql(window))}::interval
-            AND "viewed_at" < ${param(windowBounds(window, now).start)}
-          GROUP BY "article_id"
-        )
+        expired AS (${expiredViewsSql(window, now, param, param(asOf))})
         (SELECT t."article_id", t."views" FROM "popularity_window" t
          JOIN "article" "a" ON "a"."id" = t."article_id" AND ${publicArticleSql('a')} ${inSection}
          WHERE t."window" = ${windowName} AND EXISTS (SELECT FROM totals_state)
@@ -298,65 +293,53 @@ export class PopularityService {
 
   /**
    * SQL for (article_id, views) in `window`, appending its parameters to `parameters`; `articleIds` narrows it.
-   * Only articles with views appear.
+   * Only articles with views appear. With rollups it reads whichever is current in the statement's own snapshot:
+   * popularity_window less its expired views while it is fresh (totals_state has a row), else the raw, hourly and
+   * daily tiers (see windows.ts for the cut).
    */
   private viewsInWindowSql(window: PopularityWindow, now: Date, parameters: unknown[], articleIds?: readonly string[]): string {
-    if (this.source === 'raw') {
-      const start = `${parameters.push(windowBounds(window, now).start)}`;
-      const only = articleIds ? `AND "article_id" = ANY($${parameters.push(articleIds)}::uuid[])` : '';
-      return `SELECT "article_id", count(*)::int AS "views" FROM "article_view" WHERE "viewed_at" >= $${start} ${only} GROUP BY "article_id"`;
-    }
-    const parts = this.windowParts(window, now, parameters, articleIds);
-    return `WITH ${parts.ctes}
-            SELECT "article_id", sum("views")::int AS "views" FROM (
-              SELECT "article_id", "views" FROM "popularity_window"
-              WHERE "window" = ${parts.window} AND EXISTS (SELECT FROM totals_state) ${parts.only('"article_id"')}
-              UNION ALL SELECT "article_id", -"views" FROM expired
-              UNION ALL ${parts.tiers}
-            ) "parts" GROUP BY "article_id" HAVING sum("views") > 0`;
-  }
-
-  /**
-   * The pieces of a window's count from rollups. `ctes` defines totals_state, one row (as_of) when popularity_window is
-   * fresh, none otherwise, and expired, (article_id, views) counted in popularity_window that have left the window
-   * since as_of, empty without totals_state. `tiers` is (article_id, views) from the raw, hourly and daily tiers, one
-   * row per article, empty with totals_state.
-   */
-  private windowParts(window: PopularityWindow, now: Date, parameters: unknown[], articleIds?: readonly string[]) {
-    const param = (value: unknown) => {
-      parameters.push(value);
-      return `$${parameters.length}`;
-    };
+    const param = (value: unknown) => `$${parameters.push(value)}`;
     const bounds = windowBounds(window, now);
     const ids = articleIds ? param(articleIds) : null;
     const only = (column: string) => (ids ? `AND ${column} = ANY(${ids}::uuid[])` : '');
-    const windowName = param(window);
     const start = param(bounds.start);
-    const ctes = `totals_state AS (
-        SELECT "as_of" FROM "popularity_state" WHERE "as_of" <= ${param(now)} AND "as_of" > ${param(new Date(now.getTime() - WINDOW_TOTALS_MAX_AGE_MS))} LIMIT 1
-      ),
-      expired AS (
-        SELECT v."article_id", count(*)::int AS "views" FROM "article_view" v
-        JOIN totals_state s ON v."viewed_at" >= s."as_of" - ${param(windowLengthSql(window))}::interval ${only('v."article_id"')}
-        -- Implied by totals_state's age limit; spelt out, it tells the planner how few rows to expect.
-        WHERE v."viewed_at" >= ${param(new Date(bounds.start.getTime() - WINDOW_TOTALS_MAX_AGE_MS))} AND v."viewed_at" < ${start}
-        GROUP BY v."article_id"
-      )`;
+    if (this.source === 'raw') {
+      return `SELECT "article_id", count(*)::int AS "views" FROM "article_view" WHERE "viewed_at" >= ${start} ${only('"article_id"')} GROUP BY "article_id"`;
+    }
+    const fresh = `EXISTS (SELECT FROM totals_state)`;
     const firstFullHour = param(bounds.firstFullHour);
-    const firstFullDay = param(bounds.firstFullDay);
-    const today = param(bounds.today);
-    const stale = `NOT EXISTS (SELECT FROM totals_state)`;
-    const tiers = `SELECT "article_id", sum("views") AS "views" FROM (
-      SELECT "article_id", count(*) AS "views" FROM "article_view"
-      WHERE ${stale} AND "viewed_at" >= ${start} AND "viewed_at" < ${firstFullHour} ${only('"article_id"')} GROUP BY "article_id"
-      UNION ALL
-      SELECT "article_id", sum("views") FROM "article_view_hourly"
-      WHERE ${stale} AND "hour" >= ${firstFullHour} AND ("hour" < ${firstFullDay} OR "hour" >= ${today}) ${only('"article_id"')} GROUP BY "article_id"
-      UNION ALL
-      SELECT "article_id", sum("views") FROM "article_view_daily"
-      WHERE ${stale} AND "day" >= ${param(utcDay(bounds.firstFullDay))}::date AND "day" < ${param(utcDay(bounds.today))}::date ${only('"article_id"')}
-      GROUP BY "article_id"
-    ) "tiers" GROUP BY "article_id"`;
-    return { ctes, tiers, window: windowName, only };
+    return `WITH totals_state AS (
+              SELECT "as_of" FROM "popularity_state" WHERE "as_of" <= ${param(now)} AND "as_of" > ${param(new Date(now.getTime() - WINDOW_TOTALS_MAX_AGE_MS))}
+            ),
+            expired AS (${expiredViewsSql(window, now, param, `(SELECT "as_of" FROM totals_state)`)} )
+            SELECT "article_id", sum("views")::int AS "views" FROM (
+              SELECT "article_id", "views" FROM "popularity_window" WHERE "window" = ${param(window)} AND ${fresh} ${only('"article_id"')}
+              UNION ALL
+              SELECT "article_id", -"views" FROM expired WHERE true ${only('"article_id"')}
+              UNION ALL
+              SELECT "article_id", count(*) FROM "article_view"
+              WHERE NOT ${fresh} AND "viewed_at" >= ${start} AND "viewed_at" < ${firstFullHour} ${only('"article_id"')} GROUP BY "article_id"
+              UNION ALL
+              SELECT "article_id", sum("views") FROM "article_view_hourly"
+              WHERE NOT ${fresh} AND "hour" >= ${firstFullHour} AND ("hour" < ${param(bounds.firstFullDay)} OR "hour" >= ${param(bounds.today)}) ${only('"article_id"')}
+              GROUP BY "article_id"
+              UNION ALL
+              SELECT "article_id", sum("views") FROM "article_view_daily"
+              WHERE NOT ${fresh} AND "day" >= ${param(utcDay(bounds.firstFullDay))}::date AND "day" < ${param(utcDay(bounds.today))}::date ${only('"article_id"')}
+              GROUP BY "article_id"
+            ) "parts" GROUP BY "article_id" HAVING sum("views") > 0`;
   }
+}
+
+/**
+ * (article_id, views) counted in popularity_window as of `asOf` (an SQL expression) that have left `window` by `now`:
+ * the raw events of [asOf - window, window start). No rows when asOf is null. The second lower bound is implied by
+ * asOf's age limit; spelt out, it tells the planner how few rows to expect.
+ */
+function expiredViewsSql(window: PopularityWindow, now: Date, param: (value: unknown) => string, asOf: string): string {
+  const start = windowBounds(window, now).start;
+  return `SELECT "article_id", count(*)::int AS "views" FROM "article_view"
+          WHERE "viewed_at" >= ${asOf}::timestamptz - ${param(windowLengthSql(window))}::interval
+            AND "viewed_at" >= ${param(new Date(start.getTime() - WINDOW_TOTALS_MAX_AGE_MS))} AND "viewed_at" < ${param(start)}
+          GROUP BY "article_id"`;
 }
