@@ -79,6 +79,6 @@ export class AuthResolver {
   @Query(() => ApiTokenConnection, { description: 'All API tokens, newest first (ADMIN).', complexity: paginatedComplexity() })
   async apiTokens(@Args() { first, after }: PageArgs, @Ctx() { services }: RequestContext): Promise<ApiTokenConnection> {
     const page = await services.auth.list(first, tokenCursor.decode(after));
-    return ApiTokenConnection.build(page, tokenCursor.encode, async () => (await services.auth.count()), after);
+    return ApiTokenConnection.build(page, tokenCursor.encode, () => services.auth.count(), after);
   }
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { pick, SERVER_CONSOLE, type AuditService, type Staff } from '../audit/audit.service';
-import { sha256Hex } from '../shared/crypto';
-import { AppError, notFound } from '../shared/errors';
+import { randomToken, sha256Hex } from '../shared/crypto';
+import { badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
 import { toPage, type Page } from '../shared/pagination';
 import { ApiToken } from './api-token.entity';
@@ -43,15 +42,15 @@ export class AuthService {
    */
   async issue(input: NewToken, actor: Staff | null): Promise<{ token: string; record: ApiToken }> {
     const name = input.name.trim();
-    if (!name) throw new AppError('BAD_USER_INPUT', 'Give the token a name (whose it is).', { field: 'name' });
+    if (!name) throw badInput('Give the token a name (whose it is).', 'name');
     let authorId: string | null = null;
     if (input.role === Role.AUTHOR) {
-      if (!input.authorId) throw new AppError('BAD_USER_INPUT', 'An AUTHOR token needs the authorId of its byline.', { field: 'authorId' });
+      if (!input.authorId) throw badInput('An AUTHOR token needs the authorId of its byline.', 'authorId');
       authorId = parseId(input.authorId, 'authorId');
       const [author] = await this.dataSource.query(`SELECT 1 FROM "author" WHERE "id" = $1`, [authorId]);
       if (!author) throw notFound('There is no author with this id.');
     }
-    const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const token = `${TOKEN_PREFIX}${randomToken()}`;
     return this.dataSource.transaction(async (manager) => {
       const saved = await manager.getRepository(ApiToken).save({
         name,

@@ -5,14 +5,8 @@ import { Role } from '../auth/role';
 import type { RequestContext } from '../context';
 import { connectionOf, createdCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
 import { CommentStatus } from './comment.entity';
-import { MAX_MODERATED_AT_ONCE, type CommentForModeration, type ModerationAction as Action } from './comment-moderation.service';
+import { MAX_MODERATED_AT_ONCE, ModerationAction, type CommentForModeration } from './comment-moderation.service';
 
-export enum ModerationAction {
-  APPROVE = 'APPROVE',
-  SPAM = 'SPAM',
-  TRASH = 'TRASH',
-  RESTORE = 'RESTORE',
-}
 registerEnumType(ModerationAction, { name: 'ModerationAction', description: 'APPROVE shows the comment at once; RESTORE puts a spam or trashed comment back in the queue.' });
 
 @ObjectType({ description: 'A comment as moderators see it, with the commenter\'s e-mail address. Staff only.', simpleResolvers: true })
@@ -93,7 +87,7 @@ export class CommentModerationResolver {
     return ModerationCommentConnection.build(
       { items: comments, hasNextPage: page.hasNextPage },
       queueCursor.encode,
-      async () => (await services.commentModeration.count(status, articleId ?? null)),
+      () => services.commentModeration.count(status, articleId ?? null),
       after,
     );
   }
@@ -101,13 +95,13 @@ export class CommentModerationResolver {
   @Authorized(Role.EDITOR)
   @Mutation(() => ModerationComment, { description: 'Approves, spams, trashes or restores one comment (EDITOR).' })
   async moderateComment(@Arg('id', () => ID) id: string, @Arg('action', () => ModerationAction) action: ModerationAction, @Ctx() context: RequestContext): Promise<ModerationComment> {
-    const [moderated] = await context.services.commentModeration.moderate([id], action as Action, staffOf(context));
+    const [moderated] = await context.services.commentModeration.moderate([id], action, staffOf(context));
     return forModerators(moderated);
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => [ModerationComment], { description: `The same for up to ${MAX_MODERATED_AT_ONCE} comments, all or none (EDITOR).` })
   async moderateComments(@Args() { ids, action }: ModerateCommentsArgs, @Ctx() context: RequestContext): Promise<ModerationComment[]> {
-    return (await context.services.commentModeration.moderate(ids, action as Action, staffOf(context))).map(forModerators);
+    return (await context.services.commentModeration.moderate(ids, action, staffOf(context))).map(forModerators);
   }
 }

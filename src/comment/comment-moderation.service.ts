@@ -6,7 +6,13 @@ import { parseId } from '../shared/ids';
 import { toPage, type CreatedPosition, type Page } from '../shared/pagination';
 import { Comment, CommentStatus } from './comment.entity';
 
-export type ModerationAction = 'APPROVE' | 'SPAM' | 'TRASH' | 'RESTORE';
+/** What a moderator does to a comment (registered as a GraphQL enum by the resolver). */
+export enum ModerationAction {
+  APPROVE = 'APPROVE',
+  SPAM = 'SPAM',
+  TRASH = 'TRASH',
+  RESTORE = 'RESTORE',
+}
 
 const STATUS_AFTER: Record<ModerationAction, CommentStatus> = {
   APPROVE: CommentStatus.APPROVED,

@@ -120,11 +120,7 @@ export class CommentPostingService {
     await limits.consume(this.floodByClient, client.addressHash, manager);
     await limits.consume(this.floodByAddress, sha256Hex(fields.authorEmail.toLowerCase()), manager);
 
-    const [{ approved }] = await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED') AS "approved"`,
-      [fields.authorEmail],
-    );
-    const policyStatus = moderate(fields, approved, this.rules);
+    const policyStatus = moderate(fields, await hasApprovedComment(manager, fields.authorEmail), this.rules);
     // A bot that filled the honeypot is told what a person would be told, and its comment is filed as spam.
     const status = caughtByHoneypot ? CommentStatus.SPAM : policyStatus;
 
@@ -150,10 +146,7 @@ export class CommentPostingService {
     return this.dataSource.transaction(async (manager) => {
       const comment = await this.lockOwn(manager, id, viewerKey);
       const text = body.trim();
-      const [{ approved }] = await manager.query(
-        `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED' AND "id" <> $2) AS "approved"`,
-        [comment.authorEmail, comment.id],
-      );
+      const approved = await hasApprovedComment(manager, comment.authorEmail, comment.id);
       const policy = moderate({ authorName: comment.authorName, body: text, authorUrl: comment.authorUrl }, approved, this.rules);
       // An edit never promotes spam, and never lets a held comment skip moderation.
       const status =
@@ -243,4 +236,17 @@ export class CommentPostingService {
 
 function duplicate(): AppError {
   return new AppError('DUPLICATE_COMMENT', 'You have already posted this comment here.');
+}
+
+/** Whether this address already has an approved comment (other than `exceptId`): the trust the moderation rules use. */
+async function hasApprovedComment(manager: EntityManager, authorEmail: string, exceptId?: string): Promise<boolean> {
+  const [{ approved }] = exceptId
+    ? await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED' AND "id" <> $2) AS "approved"`,
+        [authorEmail, exceptId],
+      )
+    : await manager.query(`SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED') AS "approved"`, [
+        authorEmail,
+      ]);
+  return approved;
 }

@@ -1,6 +1,6 @@
 import slugify from 'slugify';
 import type { EntityManager } from 'typeorm';
-import { AppError } from '../shared/errors';
+import { AppError, badInput } from '../shared/errors';
 
 /** Slugs: lower-case letters, digits and single hyphens. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -31,7 +31,7 @@ export async function freeSlug(
     ((await manager.query(`SELECT 1 FROM "${table}" WHERE "slug" = $1 AND ("id" <> $2::uuid OR $2::uuid IS NULL)`, [slug, exceptId])) as unknown[]).length > 0;
   if (wanted.explicit) {
     if (!SLUG_PATTERN.test(wanted.explicit) || wanted.explicit.length > MAX_SLUG) {
-      throw new AppError('BAD_USER_INPUT', `A slug is lower-case letters, digits and single hyphens, at most ${MAX_SLUG} characters.`, { field: 'slug' });
+      throw badInput(`A slug is lower-case letters, digits and single hyphens, at most ${MAX_SLUG} characters.`, 'slug');
     }
     if (await taken(wanted.explicit)) throw new AppError('CONFLICT', `The slug "${wanted.explicit}" is already in use.`, { field: 'slug' });
     return wanted.explicit;

@@ -29,6 +29,7 @@ export interface DeliveryReport {
 export class MailWorker {
   private readonly transport: Transporter;
   private readonly logsInsteadOfSending: boolean;
+  private readonly pollMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
@@ -46,8 +47,6 @@ export class MailWorker {
       : nodemailer.createTransport({ jsonTransport: true }, { from: options.from });
     this.pollMs = options.pollMs;
   }
-
-  private readonly pollMs: number;
 
   /** Polls the outbox every pollMs until stop(). */
   start(): void {
@@ -73,7 +72,7 @@ export class MailWorker {
 
   /** One pass: sends every mail that is due (up to BATCH). */
   async deliverDue(): Promise<DeliveryReport> {
-    const claimed: { id: string; to_address: string; subject: string; text: string; headers: Record<string, string> }[] = await this.dataSource.query(
+    const claimed: { id: string; to_address: string; subject: string; text: string; headers: Record<string, string>; attempts: number }[] = await this.dataSource.query(
       `UPDATE "mail_outbox" SET "next_attempt_at" = now() + make_interval(secs => $1), "attempts" = "attempts" + 1
        WHERE "id" IN (
          SELECT "id" FROM "mail_outbox" WHERE "status" = 'PENDING' AND "next_attempt_at" <= now()
@@ -83,7 +82,7 @@ export class MailWorker {
       [LEASE_SECONDS, BATCH],
     ).then((result: unknown) => (result as [never[], number])[0]);
     const report: DeliveryReport = { sent: 0, failed: 0 };
-    for (const mail of claimed as (typeof claimed[number] & { attempts: number })[]) {
+    for (const mail of claimed) {
       try {
         const info = await this.transport.sendMail({ to: mail.to_address, subject: mail.subject, text: mail.text, headers: mail.headers });
         if (this.logsInsteadOfSending) this.log.info({ to: mail.to_address, subject: mail.subject, text: mail.text }, 'mail (not sent: SMTP_URL is unset)');

@@ -23,5 +23,3 @@ export function clientInfo(request: Request, secret: string): ClientInfo {
   };
 }
 
-/** For operations that run outside an HTTP request (tests, scripts). */
-export const UNKNOWN_CLIENT: ClientInfo = Object.freeze({ addressHash: 'unknown', userAgent: null, referrer: null });
