@@ -85,13 +85,9 @@ export class CommentPostingService {
     };
     const viewerKey = input.viewerToken ? await this.viewerTokens.verify(input.viewerToken) : randomUUID();
     const caughtByHoneypot = Boolean(input.honeypot?.trim());
-    const limits = this.rateLimits.forRequest();
-    try {
-      return await this.dataSource.transaction((manager) => this.insert(manager, input, fields, { articleId, parentId, viewerKey, caughtByHoneypot }, client, limits));
-    } catch (error) {
-      await limits.refund();
-      throw error;
-    }
+    return this.rateLimits.inTransaction(this.dataSource, (manager, limits) =>
+      this.insert(manager, input, fields, { articleId, parentId, viewerKey, caughtByHoneypot }, client, limits),
+    );
   }
 
   /** The checks and the write of post(), inside its transaction. */

@@ -65,13 +65,7 @@ export class NewsletterService {
     const sourceArticleId = signUp.sourceArticleId ? parseId(signUp.sourceArticleId, 'sourceArticleId') : null;
     // A bot that filled the hidden field is answered like anyone else, and nothing happens.
     if (signUp.honeypot?.trim()) return;
-    const limits = this.rateLimits.forRequest();
-    try {
-      await this.dataSource.transaction((manager) => this.signUp(manager, email, sourceArticleId, client, limits));
-    } catch (error) {
-      await limits.refund();
-      throw error;
-    }
+    await this.rateLimits.inTransaction(this.dataSource, (manager, limits) => this.signUp(manager, email, sourceArticleId, client, limits));
   }
 
   /** The work of subscribe(), inside its transaction. */

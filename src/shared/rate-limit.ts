@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Sql } from '../db/sql';
 import { AppError } from './errors';
 
@@ -106,6 +106,20 @@ export class RateLimits {
         await Promise.all(taken.splice(0).map(({ rule, key }) => this.limiter(rule).reward(key, 1)));
       },
     };
+  }
+
+  /**
+   * Runs one request's `work` in a transaction, with limits taken for that request: if the work fails, its points
+   * vanish with the rollback (PostgreSQL) or are given back (Redis).
+   */
+  async inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager, limits: RequestRateLimits) => Promise<T>): Promise<T> {
+    const limits = this.forRequest();
+    try {
+      return await dataSource.transaction((manager) => work(manager, limits));
+    } catch (error) {
+      await limits.refund();
+      throw error;
+    }
   }
 
   /** Deletes PostgreSQL counters that expired more than an hour ago. */
