@@ -21,6 +21,7 @@ import { createHttpApp } from './http';
 import { buildAppSchema } from './schema';
 import { createErrorFormatter } from './shared/format-error';
 import { jitExecutor } from './shared/jit-executor';
+import { OperationsInFlight } from './shared/operations-in-flight';
 import { forgetOldIdempotencyKeys } from './shared/idempotency';
 import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
@@ -130,6 +131,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     sweeper.unref();
   }
   const httpServer = http.createServer();
+  const operationsInFlight = new OperationsInFlight();
   const apollo = new ApolloServer<RequestContext>({
     ...(config.graphqlJit ? { gateway: jitExecutor(schema) } : { schema }),
     // Decided per request by introspectionPolicy (staff always may).
@@ -144,6 +146,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     validationRules: queryLimitRules(config.queryLimits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
+      operationsInFlight.plugin(),
       queryCostPlugin(schema, config.queryLimits.maxCost),
       introspectionPolicy(config.introspection),
       // Browsers get Masthead's own playground (src/playground.ts), never Apollo's CDN-hosted Sandbox.
@@ -181,6 +184,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
         log.debug('HTTP drained');
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // Operations whose clients hung up are still running; they get the same grace before the database closes.
+        if (!(await operationsInFlight.whenIdle(config.http.shutdownGraceMs))) {
+          log.warn({ operations: operationsInFlight.size }, 'closing the database with GraphQL operations still running');
+        }
         if (sweeper) clearInterval(sweeper);
         if (popularitySlider) clearInterval(popularitySlider);
         await refreshing;

@@ -1,5 +1,7 @@
 import http from 'node:http';
+import { Client } from 'pg';
 import { FRONT_PAGE_QUERY } from '../bench/queries';
+import { factories } from './setup/factories';
 import { startTestApp } from './setup/harness';
 
 /** A POST on its own connection (no keep-alive reuse), resolving to the status code once the whole body is read. */
@@ -33,4 +35,52 @@ describe('graceful shutdown', () => {
     expect(t.app.dataSource.isInitialized).toBe(false);
     await expect(postOnFreshConnection(t.url, body)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  // The embedded database runs one session at a time: the lock that holds the mutation back would hold back everything.
+  (process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? it.skip : it)(
+    'lets an operation whose client hung up finish before the database closes',
+    async () => {
+      const t = await startTestApp();
+      await t.reset();
+      const article = await factories(t.app.dataSource).makeArticle();
+      const databaseUrl = process.env.MASTHEAD_TEST_DATABASE_URL as string;
+      const blocker = new Client({ connectionString: databaseUrl });
+      await blocker.connect();
+      try {
+        // Holds addComment's INSERT back, so the operation is still running when its client hangs up and shutdown begins.
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE "comment" IN EXCLUSIVE MODE');
+        const mutation = `mutation ($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`;
+        const input = { articleId: article.id, authorName: 'Late reader', authorEmail: 'late@example.com', body: 'Sent just before the restart.' };
+        const request = http.request(`${t.url}/graphql`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } });
+        request.on('error', () => undefined);
+        request.end(JSON.stringify({ query: mutation, variables: { input } }));
+        await waitFor(async () => {
+          const { rows } = await blocker.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+          );
+          return rows.length > 0;
+        });
+        request.destroy();
+        let closed = false;
+        const closing = t.close().then(() => (closed = true));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(closed).toBe(false);
+        await blocker.query('COMMIT');
+        await closing;
+        const { rows } = await blocker.query(`SELECT "body" FROM "comment" WHERE "author_email" = 'late@example.com'`);
+        expect(rows).toEqual([{ body: 'Sent just before the restart.' }]);
+      } finally {
+        await blocker.end();
+      }
+    },
+  );
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
