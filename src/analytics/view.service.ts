@@ -7,6 +7,7 @@ import { rateLimited } from '../shared/rate-limit';
 import { parseId } from '../shared/ids';
 import { ViewRecorder, type StoredOutcome } from './view-recorder';
 import { isBotAgent, VisitorIdentity } from './visitor';
+import { optionalText } from '../shared/text';
 
 /** One view as an app reports it. */
 export interface ReportedView {
@@ -58,7 +59,7 @@ export class ViewService {
     if (views.length === 0 || views.length > MAX_VIEWS_PER_CALL) throw badInput(`Report 1 to ${MAX_VIEWS_PER_CALL} views per call.`, 'views');
     const checked = views.map((view, index) => ({
       articleId: parseId(view.articleId, views.length > 1 ? `views[${index}].articleId` : 'articleId'),
-      visitorId: view.visitorId?.trim() || null,
+      visitorId: optionalText(view.visitorId),
       viewedAt: viewTime(view.viewedAt ?? null, now),
       referrerHost: referrerHost(view.referrer ?? null),
     }));

@@ -11,6 +11,7 @@ import type { RateLimits, RateRule, RequestRateLimits } from '../shared/rate-lim
 import { Comment, CommentStatus } from './comment.entity';
 import { moderate, type ModerationRules } from './comment.policy';
 import type { ViewerTokens } from './viewer-token';
+import { optionalText } from '../shared/text';
 
 export interface CommentPostingRules extends ModerationRules {
   maxDepth: number;
@@ -81,7 +82,7 @@ export class CommentPostingService {
       authorName: input.authorName.trim(),
       authorEmail: input.authorEmail.trim(),
       body: input.body.trim(),
-      authorUrl: input.authorUrl?.trim() || null,
+      authorUrl: optionalText(input.authorUrl),
     };
     const viewerKey = input.viewerToken ? await this.viewerTokens.verify(input.viewerToken) : randomUUID();
     const caughtByHoneypot = Boolean(input.honeypot?.trim());

@@ -6,6 +6,7 @@ import { AppError, badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
 import { sanitizeArticleHtml } from './html';
 import { freeSlug } from './slug';
+import { optionalText, optionalTextChanges } from '../shared/text';
 
 export interface ArticleDraft {
   title: string;
@@ -48,16 +49,16 @@ export class ArticleEditingService {
       const article = repository.create({
         title: draft.title.trim(),
         slug: await freeSlug(manager, 'article', { explicit: draft.slug, from: draft.title }),
-        excerpt: draft.excerpt?.trim() || null,
+        excerpt: optionalText(draft.excerpt),
         body: sanitizedBody(draft.body),
         status: ArticleStatus.DRAFT,
         publishedAt: null,
         authorId,
         sectionId: draft.sectionId ? parseId(draft.sectionId, 'sectionId') : null,
         tags: (draft.tagIds ?? []).map((id) => ({ id: parseId(id, 'tagIds') })),
-        featuredImageUrl: draft.featuredImageUrl?.trim() || null,
-        featuredImageAlt: draft.featuredImageAlt?.trim() || null,
-        featuredImageCaption: draft.featuredImageCaption?.trim() || null,
+        featuredImageUrl: optionalText(draft.featuredImageUrl),
+        featuredImageAlt: optionalText(draft.featuredImageAlt),
+        featuredImageCaption: optionalText(draft.featuredImageCaption),
         commentsOpen: draft.commentsOpen ?? true,
       });
       const saved = await repository.save(article);
@@ -95,13 +96,10 @@ export class ArticleEditingService {
         {
           title,
           slug,
-          ...(changes.excerpt !== undefined && { excerpt: changes.excerpt?.trim() || null }),
+          ...optionalTextChanges(changes, ['excerpt', 'featuredImageUrl', 'featuredImageAlt', 'featuredImageCaption']),
           ...(changes.body !== undefined && changes.body !== null && { body: sanitizedBody(changes.body) }),
           ...(changes.authorId && { authorId: parseId(changes.authorId, 'authorId') }),
           ...(changes.sectionId !== undefined && { sectionId: changes.sectionId ? parseId(changes.sectionId, 'sectionId') : null }),
-          ...(changes.featuredImageUrl !== undefined && { featuredImageUrl: changes.featuredImageUrl?.trim() || null }),
-          ...(changes.featuredImageAlt !== undefined && { featuredImageAlt: changes.featuredImageAlt?.trim() || null }),
-          ...(changes.featuredImageCaption !== undefined && { featuredImageCaption: changes.featuredImageCaption?.trim() || null }),
           ...(changes.commentsOpen !== undefined && changes.commentsOpen !== null && { commentsOpen: changes.commentsOpen }),
           version: current.version + 1,
         },

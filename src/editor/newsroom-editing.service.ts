@@ -6,6 +6,7 @@ import { parseId } from '../shared/ids';
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { freeSlug } from './slug';
+import { optionalText, optionalTextChanges } from '../shared/text';
 
 export interface AuthorFields {
   name: string;
@@ -29,8 +30,8 @@ export class NewsroomEditingService {
       const author = await manager.getRepository(Author).save({
         name: fields.name.trim(),
         slug: await freeSlug(manager, 'author', { explicit: fields.slug, from: fields.name }),
-        bio: fields.bio?.trim() || null,
-        avatarUrl: fields.avatarUrl?.trim() || null,
+        bio: optionalText(fields.bio),
+        avatarUrl: optionalText(fields.avatarUrl),
       });
       await this.audit.record(manager, actor, { action: 'author.create', subjectType: 'author', subjectId: author.id, after: pick(author, ['name', 'slug']) });
       return author;
@@ -49,8 +50,7 @@ export class NewsroomEditingService {
         {
           slug,
           ...(fields.name && { name: fields.name.trim() }),
-          ...(fields.bio !== undefined && { bio: fields.bio?.trim() || null }),
-          ...(fields.avatarUrl !== undefined && { avatarUrl: fields.avatarUrl?.trim() || null }),
+          ...optionalTextChanges(fields, ['bio', 'avatarUrl']),
         },
       );
       const updated = await repository.findOneByOrFail({ id: current.id });
