@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../auth/auth.service';
-import { toPage, type Page } from '../shared/pagination';
+import { pageByCreated } from '../db/rows';
+import type { CreatedPosition, Page } from '../shared/pagination';
 import { AuditEntry } from './audit-entry.entity';
 
 export type Staff = Extract<Viewer, { kind: 'staff' }>;
@@ -21,11 +22,27 @@ export interface AuditRecord {
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async record(manager: EntityManager, actor: AuditActor, entry: AuditRecord): Promise<void> {
+  record(manager: EntityManager, actor: AuditActor, entry: AuditRecord): Promise<void> {
+    return this.recordAll(manager, actor, [entry]);
+  }
+
+  /** Several actions by one actor (a bulk moderation, say) in one statement. */
+  async recordAll(manager: EntityManager, actor: AuditActor, entries: readonly AuditRecord[]): Promise<void> {
+    if (entries.length === 0) return;
     await manager.query(
       `INSERT INTO "audit_entry" ("actor_token_id", "actor_name", "actor_role", "action", "subject_type", "subject_id", "before", "after")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [actor.tokenId, actor.name, actor.role, entry.action, entry.subjectType, entry.subjectId, json(entry.before), json(entry.after)],
+       SELECT $1, $2, $3, "e"."action", "e"."subject_type", "e"."subject_id", "e"."before", "e"."after"
+       FROM unnest($4::varchar[], $5::varchar[], $6::uuid[], $7::jsonb[], $8::jsonb[]) AS "e"("action", "subject_type", "subject_id", "before", "after")`,
+      [
+        actor.tokenId,
+        actor.name,
+        actor.role,
+        entries.map((entry) => entry.action),
+        entries.map((entry) => entry.subjectType),
+        entries.map((entry) => entry.subjectId),
+        entries.map((entry) => json(entry.before)),
+        entries.map((entry) => json(entry.after)),
+      ],
     );
   }
 
@@ -34,15 +51,8 @@ export class AuditService {
   }
 
   /** Newest first. */
-  async list(first: number, after: { createdAt: Date; id: string } | null): Promise<Page<AuditEntry>> {
-    const query = this.dataSource
-      .getRepository(AuditEntry)
-      .createQueryBuilder('entry')
-      .orderBy('entry.createdAt', 'DESC')
-      .addOrderBy('entry.id', 'DESC')
-      .limit(first + 1);
-    if (after) query.where('(entry.createdAt, entry.id) < (:createdAt, :id)', after);
-    return toPage(await query.getMany(), first);
+  list(first: number, after: CreatedPosition | null): Promise<Page<AuditEntry>> {
+    return pageByCreated(this.dataSource.getRepository(AuditEntry).createQueryBuilder('entry'), 'NEWEST_FIRST', first, after);
   }
 }
 

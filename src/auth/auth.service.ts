@@ -3,7 +3,8 @@ import { pick, SERVER_CONSOLE, type AuditService, type Staff } from '../audit/au
 import { randomToken, sha256Hex } from '../shared/crypto';
 import { badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
-import { toPage, type Page } from '../shared/pagination';
+import { pageByCreated } from '../db/rows';
+import type { CreatedPosition, Page } from '../shared/pagination';
 import { ApiToken } from './api-token.entity';
 import { Role } from './role';
 
@@ -102,14 +103,7 @@ export class AuthService {
   }
 
   /** All tokens, newest first. */
-  async list(first: number, after: { createdAt: Date; id: string } | null): Promise<Page<ApiToken>> {
-    const query = this.dataSource
-      .getRepository(ApiToken)
-      .createQueryBuilder('token')
-      .orderBy('token.createdAt', 'DESC')
-      .addOrderBy('token.id', 'DESC')
-      .limit(first + 1);
-    if (after) query.where('(token.createdAt, token.id) < (:createdAt, :id)', after);
-    return toPage(await query.getMany(), first);
+  list(first: number, after: CreatedPosition | null): Promise<Page<ApiToken>> {
+    return pageByCreated(this.dataSource.getRepository(ApiToken).createQueryBuilder('token'), 'NEWEST_FIRST', first, after);
   }
 }

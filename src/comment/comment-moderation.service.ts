@@ -92,9 +92,11 @@ export class CommentModerationService {
         throw notFound(`No comment has the id ${missing.join(', ')}; nothing was changed.`);
       }
       await manager.query(`UPDATE "comment" SET "status" = $2 WHERE "id" = ANY($1::uuid[])`, [wanted, status]);
-      for (const row of current) {
-        await this.audit.record(manager, actor, { action: 'comment.moderate', subjectType: 'comment', subjectId: row.id, before: { status: row.status }, after: { status, action } });
-      }
+      await this.audit.recordAll(
+        manager,
+        actor,
+        current.map((row) => ({ action: 'comment.moderate', subjectType: 'comment', subjectId: row.id, before: { status: row.status }, after: { status, action } })),
+      );
       const rows: Record<string, unknown>[] = await manager.query(
         `SELECT ${this.rows.select('c')}, "a"."title" AS "article_title"
          FROM "comment" "c" JOIN "article" "a" ON "a"."id" = "c"."article_id"

@@ -1,8 +1,8 @@
 import type DataLoader from 'dataloader';
 import { byIdLoader, loaderFamily, mapLoader } from '../shared/loaders';
-import type { Page } from '../shared/pagination';
+import type { CreatedPosition, Page } from '../shared/pagination';
 import type { Comment } from './comment.entity';
-import type { ArticleCommentCounts, CommentService, CommentWithReplyCount, ThreadPosition } from './comment.service';
+import type { ArticleCommentCounts, CommentService, CommentWithReplyCount } from './comment.service';
 
 const NO_COMMENTS: ArticleCommentCounts = { all: 0, topLevel: 0 };
 
@@ -12,18 +12,18 @@ export class CommentLoaders {
   readonly countsByArticle: DataLoader<string, ArticleCommentCounts>;
   readonly replyCount: DataLoader<string, number>;
   /** Top-level comments of articles; one loader per (first, after, viewer). */
-  readonly threadPage: (first: number, after: ThreadPosition | null, viewerKey: string | null) => DataLoader<string, Page<Comment>>;
+  readonly threadPage: (first: number, after: CreatedPosition | null, viewerKey: string | null) => DataLoader<string, Page<Comment>>;
   /** Replies of comments; one loader per (first, after, viewer). */
-  readonly replyPage: (first: number, after: ThreadPosition | null, viewerKey: string | null) => DataLoader<string, Page<Comment>>;
+  readonly replyPage: (first: number, after: CreatedPosition | null, viewerKey: string | null) => DataLoader<string, Page<Comment>>;
 
   constructor(comments: CommentService) {
     this.byId = byIdLoader((ids) => comments.findApprovedByIds(ids));
     this.countsByArticle = mapLoader((articleIds) => comments.countsByArticle(articleIds), NO_COMMENTS);
     this.replyCount = mapLoader((commentIds) => comments.replyCounts(commentIds), 0);
-    this.threadPage = loaderFamily((first: number, after: ThreadPosition | null, viewerKey: string | null) =>
+    this.threadPage = loaderFamily((first: number, after: CreatedPosition | null, viewerKey: string | null) =>
       mapLoader(async (articleIds) => this.remember(await comments.threadPages(articleIds, first, after, viewerKey)), { items: [], hasNextPage: false }),
     );
-    this.replyPage = loaderFamily((first: number, after: ThreadPosition | null, viewerKey: string | null) =>
+    this.replyPage = loaderFamily((first: number, after: CreatedPosition | null, viewerKey: string | null) =>
       mapLoader(async (parentIds) => this.remember(await comments.replyPages(parentIds, first, after, viewerKey)), { items: [], hasNextPage: false }),
     );
   }

@@ -1,14 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { EntityRows, groupRows } from '../db/rows';
 import type { Sql } from '../db/sql';
-import { toPage, type Page } from '../shared/pagination';
+import { toPage, type CreatedPosition, type Page } from '../shared/pagination';
 import { Comment } from './comment.entity';
-
-/** Position in a thread, which runs oldest first with id as tie-breaker. */
-export interface ThreadPosition {
-  createdAt: Date;
-  id: string;
-}
 
 export interface ArticleCommentCounts {
   /** Approved comments and replies. */
@@ -123,7 +117,7 @@ export class CommentService {
   threadPages(
     articleIds: readonly string[],
     first: number,
-    after: ThreadPosition | null,
+    after: CreatedPosition | null,
     viewerKey: string | null = null,
   ): Promise<Map<string, Page<CommentWithReplyCount>>> {
     return this.pagesBy('"c"."article_id" = "k"."owner_id" AND "c"."parent_id" IS NULL', articleIds, first, after, viewerKey);
@@ -133,14 +127,14 @@ export class CommentService {
   replyPages(
     parentIds: readonly string[],
     first: number,
-    after: ThreadPosition | null,
+    after: CreatedPosition | null,
     viewerKey: string | null = null,
   ): Promise<Map<string, Page<CommentWithReplyCount>>> {
     return this.pagesBy('"c"."parent_id" = "k"."owner_id"', parentIds, first, after, viewerKey);
   }
 
   /** One page of a viewer's own comments (pending or approved), oldest first. */
-  async ownPage(viewerKey: string, first: number, after: ThreadPosition | null): Promise<Page<Comment>> {
+  async ownPage(viewerKey: string, first: number, after: CreatedPosition | null): Promise<Page<Comment>> {
     const parameters: unknown[] = [viewerKey, first + 1];
     let keyset = '';
     if (after) {
@@ -171,7 +165,7 @@ export class CommentService {
     ownerCondition: string,
     ownerIds: readonly string[],
     first: number,
-    after: ThreadPosition | null,
+    after: CreatedPosition | null,
     viewerKey: string | null,
   ): Promise<Map<string, Page<CommentWithReplyCount>>> {
     const parameters: unknown[] = [ownerIds, first + 1];

@@ -1,5 +1,5 @@
-import type { DataSource, EntityMetadata, EntityTarget, Repository } from 'typeorm';
-import { toPage, type Page } from '../shared/pagination';
+import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { toPage, type CreatedPosition, type Page } from '../shared/pagination';
 
 /**
  * Maps between an entity and hand-written SQL. Batched reads (top-N per group with LATERAL, ranked search) are
@@ -102,5 +102,22 @@ export interface NamePosition {
 export async function pageByName<T extends NamePosition>(repository: Repository<T>, first: number, after: NamePosition | null): Promise<Page<T>> {
   const query = repository.createQueryBuilder('row').orderBy('row.name', 'ASC').addOrderBy('row.id', 'ASC').limit(first + 1);
   if (after) query.where('(row.name, row.id) > (:name, :id)', { name: after.name, id: after.id });
+  return toPage(await query.getMany(), first);
+}
+
+/**
+ * One page of `query`'s rows (an entity with createdAt and id, filters already applied) in creation order, newest or
+ * oldest first, id as tie-breaker, after `after`.
+ */
+export async function pageByCreated<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  order: 'NEWEST_FIRST' | 'OLDEST_FIRST',
+  first: number,
+  after: CreatedPosition | null,
+): Promise<Page<T>> {
+  const row = query.alias;
+  const direction = order === 'NEWEST_FIRST' ? 'DESC' : 'ASC';
+  query.orderBy(`${row}.createdAt`, direction).addOrderBy(`${row}.id`, direction).limit(first + 1);
+  if (after) query.andWhere(`(${row}.createdAt, ${row}.id) ${direction === 'DESC' ? '<' : '>'} (:createdAt, :id)`, { createdAt: after.createdAt, id: after.id });
   return toPage(await query.getMany(), first);
 }

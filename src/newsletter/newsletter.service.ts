@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import type { DataSource, EntityManager } from 'typeorm';
 import { publicArticleSql } from '../article/article.service';
-import { EntityRows } from '../db/rows';
+import { EntityRows, pageByCreated } from '../db/rows';
 import { enqueueMail } from '../mail/mail.outbox';
 import type { ClientInfo } from '../shared/client';
 import { hmacHex, randomToken, sha256Hex } from '../shared/crypto';
 import { AppError, badInput } from '../shared/errors';
 import { parseId } from '../shared/ids';
-import { toPage, type CreatedPosition, type Page } from '../shared/pagination';
+import type { CreatedPosition, Page } from '../shared/pagination';
 import type { RateLimits, RateRule, RequestRateLimits } from '../shared/rate-limit';
 import { NewsletterStatus, NewsletterSubscription } from './newsletter.entity';
 
@@ -142,16 +142,10 @@ export class NewsletterService {
   }
 
   /** Subscribers with `status` (all when null), oldest first, with their addresses: for ADMIN exports. */
-  async subscribers(status: NewsletterStatus | null, first: number, after: CreatedPosition | null): Promise<Page<NewsletterSubscription>> {
-    const query = this.dataSource
-      .getRepository(NewsletterSubscription)
-      .createQueryBuilder('s')
-      .orderBy('s.createdAt', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .limit(first + 1);
-    if (status) query.andWhere('s.status = :status', { status });
-    if (after) query.andWhere('(s.createdAt, s.id) > (:createdAt, :id)', after);
-    return toPage(await query.getMany(), first);
+  subscribers(status: NewsletterStatus | null, first: number, after: CreatedPosition | null): Promise<Page<NewsletterSubscription>> {
+    const query = this.dataSource.getRepository(NewsletterSubscription).createQueryBuilder('s');
+    if (status) query.where('s.status = :status', { status });
+    return pageByCreated(query, 'OLDEST_FIRST', first, after);
   }
 
   /** How many sign-ups have each status. */

@@ -1,7 +1,7 @@
 import { Role } from '../../src/auth/role';
 import { CommentStatus } from '../../src/comment/comment.entity';
 import { NewsletterStatus } from '../../src/newsletter/newsletter.entity';
-import { errorCodes, useTestApp } from '../setup/harness';
+import { errorCodes, everyNode, useTestApp } from '../setup/harness';
 import { viewAt } from '../setup/views';
 
 const { t, f } = useTestApp();
@@ -159,18 +159,9 @@ describe('ranked lists for export', () => {
     }
     const headers = await analyst();
     async function all(field: string, node: string): Promise<{ items: any[]; totalCount: number }> {
-      const items: any[] = [];
-      let after: string | null = null;
-      let totalCount = 0;
-      for (let pages = 0; pages < 20; pages++) {
-        const response: any = await t.gql(`query ($after: String) { ${field}(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${node} } } } }`, { after }, headers);
-        expect(response.body.errors).toBeUndefined();
-        const page = response.body.data[field];
-        totalCount = page.totalCount;
-        items.push(...page.edges.map((edge: any) => edge.node));
-        if (!page.pageInfo.hasNextPage) break;
-        after = page.pageInfo.endCursor;
-      }
+      const query = `query ($after: String) { ${field}(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${node} } } } }`;
+      const items = await everyNode(t, query, (data) => data[field], { headers, maxPages: 20 });
+      const totalCount = (await t.gql(`{ ${field} { totalCount } }`, {}, headers)).body.data?.[field].totalCount;
       return { items, totalCount };
     }
     const byArticle = await all('articleViews', 'rank views article { id }');

@@ -1,6 +1,6 @@
 import { ArticleStatus } from '../../src/article/article.entity';
 import { encodeCursor } from '../../src/shared/pagination';
-import { errorCodes, useTestApp } from '../setup/harness';
+import { errorCodes, everyNode, useTestApp } from '../setup/harness';
 
 const { t, f } = useTestApp();
 
@@ -46,13 +46,7 @@ describe('searchArticles', () => {
 
   it('pages through results by rank without repeats', async () => {
     for (let i = 0; i < 7; i++) await f.makeArticle({ title: `Summit update ${i}`, body: `<p>${'summit '.repeat(i + 1)}</p>` });
-    const seen: string[] = [];
-    let after: string | null = null;
-    do {
-      const page: any = (await t.gql(SEARCH, { query: 'summit', first: 3, after })).body.data?.searchArticles;
-      seen.push(...page.edges.map((edge: any) => edge.node.slug));
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    } while (after);
+    const seen = (await everyNode(t, SEARCH, (data) => data.searchArticles, { variables: { query: 'summit', first: 3 } })).map((node) => node.slug);
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
   });

@@ -1,6 +1,6 @@
 import { Role } from '../../src/auth/role';
 import { CommentStatus } from '../../src/comment/comment.entity';
-import { errorCodes, useTestApp } from '../setup/harness';
+import { errorCodes, everyNode, useTestApp } from '../setup/harness';
 
 const { t, f } = useTestApp();
 
@@ -49,8 +49,17 @@ describe('moderation', () => {
     const all = await t.gql(MANY, { ids, action: 'APPROVE' }, headers);
     expect(all.body.data?.moderateComments.map((comment: any) => comment.status)).toEqual(Array(5).fill('APPROVED'));
     expect((await t.gql(PUBLIC, { id: article.id })).body.data?.article.commentCount).toBe(5);
-    const [{ audits }] = await t.app.dataSource.query(`SELECT count(*)::int AS "audits" FROM "audit_entry" WHERE "action" = 'comment.moderate'`);
-    expect(audits).toBe(5);
+    const audits = await t.app.dataSource.query(
+      `SELECT "subject_type", "subject_id", "actor_role", "before", "after" FROM "audit_entry" WHERE "action" = 'comment.moderate' ORDER BY "subject_id"`,
+    );
+    expect(audits).toEqual(
+      [...ids].sort().map((id) => ({ subject_type: 'comment', subject_id: id, actor_role: 'EDITOR', before: { status: 'PENDING' }, after: { status: 'APPROVED', action: 'APPROVE' } })),
+    );
+    // The five share one instant (one transaction): paging the log newest first must break the tie by id.
+    const admin = await t.staff(Role.ADMIN);
+    const expected: { id: string }[] = await t.app.dataSource.query(`SELECT "id" FROM "audit_entry" ORDER BY "created_at" DESC, "id" DESC`);
+    const seen = await everyNode(t, `query ($after: String) { auditLog(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, (data) => data.auditLog, { headers: admin.headers });
+    expect(seen).toEqual(expected);
   });
 
   it('refuses more than 100 ids and an empty list', async () => {

@@ -1,5 +1,5 @@
 import { CommentStatus } from '../../src/comment/comment.entity';
-import { errorCodes, useTestApp } from '../setup/harness';
+import { errorCodes, everyNode, useTestApp } from '../setup/harness';
 
 const { t, f } = useTestApp();
 
@@ -72,13 +72,7 @@ describe('the comment thread', () => {
     const sameMoment = minutesAgo(10);
     for (let i = 0; i < 5; i++) await f.makeComment(article, { createdAt: sameMoment });
     for (let i = 0; i < 3; i++) await f.makeComment(article, { createdAt: minutesAgo(5 - i) });
-    const seen: string[] = [];
-    let after: string | null = null;
-    do {
-      const page: any = (await t.gql(THREAD, { id: article.id, first: 3, after })).body.data?.article.comments;
-      seen.push(...page.edges.map((edge: any) => edge.node.id));
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    } while (after);
+    const seen = (await everyNode(t, THREAD, (data) => data.article.comments, { variables: { id: article.id, first: 3 } })).map((node) => node.id);
     expect(seen).toHaveLength(8);
     expect(new Set(seen).size).toBe(8);
   });

@@ -117,3 +117,28 @@ export function useTestApp(env: Record<string, string> = {}): { t: TestApp; f: F
   });
   return { t, f };
 }
+
+/**
+ * Follows a connection page by page and returns every node in order. `query` takes `$after: String` (and
+ * `variables`) and selects `pageInfo { hasNextPage endCursor } edges { node { ... } }` on the connection that
+ * `connectionIn` finds in the response data. Every page must come without errors.
+ */
+export async function everyNode<T = Record<string, any>>(
+  t: TestApp,
+  query: string,
+  connectionIn: (data: Record<string, any>) => any,
+  options: { variables?: Record<string, unknown>; headers?: Record<string, string>; maxPages?: number } = {},
+): Promise<T[]> {
+  const { variables = {}, headers = {}, maxPages = 50 } = options;
+  const nodes: T[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const response = await t.gql(query, { ...variables, after }, headers);
+    if (response.body.errors || !response.body.data) throw new Error(`page ${page + 1} failed: ${JSON.stringify(response.body)}`);
+    const connection = connectionIn(response.body.data);
+    nodes.push(...connection.edges.map((edge: { node: T }) => edge.node));
+    if (!connection.pageInfo.hasNextPage) return nodes;
+    after = connection.pageInfo.endCursor;
+  }
+  throw new Error(`more than ${maxPages} pages`);
+}
