@@ -39,6 +39,8 @@ export interface Services {
   readonly taxonomy: TaxonomyService;
   readonly comments: CommentService;
   readonly commentPosting: CommentPostingService;
+  /** Issues and reads the tokens that let a reader see and edit their own comments. */
+  readonly viewerTokens: ViewerTokens;
   readonly newsletter: NewsletterService;
   readonly rateLimits: RateLimits;
   readonly articleLinks: ArticleLinks;
@@ -53,6 +55,7 @@ export function createServices(infrastructure: { dataSource: DataSource; sql: Sq
   const comments = new CommentService(dataSource, sql);
   const rateLimits = new RateLimits(sql, redis);
   const audit = new AuditService(dataSource);
+  const viewerTokens = new ViewerTokens(config.secret, config.comments.viewerTokenDays);
   return {
     auth: new AuthService(dataSource, audit),
     audit,
@@ -63,7 +66,8 @@ export function createServices(infrastructure: { dataSource: DataSource; sql: Sq
     authors: new AuthorService(dataSource),
     taxonomy,
     comments,
-    commentPosting: new CommentPostingService(dataSource, rateLimits, new ViewerTokens(config.secret, config.comments.viewerTokenDays), config.comments),
+    commentPosting: new CommentPostingService(dataSource, rateLimits, viewerTokens, config.comments),
+    viewerTokens,
     newsletter: new NewsletterService(dataSource, rateLimits, { ...config.newsletter, secret: config.secret }),
     rateLimits,
     articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
@@ -116,7 +120,7 @@ export function createRequestContext(services: Services, client: ClientInfo, vie
     viewerKeyOf(viewerToken) {
       if (!viewerToken) return Promise.resolve(null);
       let key = viewerKeys.get(viewerToken);
-      if (!key) viewerKeys.set(viewerToken, (key = services.commentPosting.viewerKeyOf(viewerToken)));
+      if (!key) viewerKeys.set(viewerToken, (key = services.viewerTokens.verify(viewerToken)));
       return key;
     },
   };

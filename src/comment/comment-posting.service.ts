@@ -173,11 +173,6 @@ export class CommentPostingService {
     });
   }
 
-  /** The viewer key inside a viewer token (for reading one's own pending comments). */
-  viewerKeyOf(viewerToken: string): Promise<string> {
-    return this.viewerTokens.verify(viewerToken);
-  }
-
   private async lockOwn(manager: EntityManager, id: string, viewerKey: string): Promise<Comment> {
     const rows: Record<string, unknown>[] = await manager.query(
       `SELECT ${this.rows.select('c')} FROM "comment" "c" WHERE "c"."id" = $1 AND "c"."status" <> 'TRASH' FOR UPDATE`,
