@@ -198,11 +198,17 @@ export abstract class ConnectionBase<T> {
   ): C {
     const connection = new this();
     connection.edges = edges;
+    const [firstEdge, lastEdge] = [edges[0], edges.at(-1)];
+    // As the edges' cursors: encoded only if asked for (a front page has twenty comment connections nobody pages).
     connection.pageInfo = {
       hasNextPage,
       hasPreviousPage: Boolean(after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return firstEdge?.cursor ?? null;
+      },
+      get endCursor() {
+        return lastEdge?.cursor ?? null;
+      },
     };
     connection.countTotal = countTotal;
     return connection;
