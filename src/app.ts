@@ -181,11 +181,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     },
     close() {
       closed ??= (async () => {
+        // One grace for the whole drain, so shutdown never takes longer than SHUTDOWN_GRACE_MS to reach the database.
+        const graceEnds = Date.now() + config.http.shutdownGraceMs;
         await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
         log.debug('HTTP drained');
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        // Operations whose clients hung up are still running; they get the same grace before the database closes.
-        if (!(await operationsInFlight.whenIdle(config.http.shutdownGraceMs))) {
+        // Operations whose clients hung up are still running: what is left of the grace is theirs.
+        if (!(await operationsInFlight.whenIdle(Math.max(0, graceEnds - Date.now())))) {
           log.warn({ operations: operationsInFlight.size }, 'closing the database with GraphQL operations still running');
         }
         if (sweeper) clearInterval(sweeper);

@@ -40,7 +40,9 @@ describe('graceful shutdown', () => {
   (process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? it.skip : it)(
     'lets an operation whose client hung up finish before the database closes',
     async () => {
-      const t = await startTestApp();
+      // A long grace, so a counter that never reached zero would show as a close that waits it out.
+      const t = await startTestApp({ SHUTDOWN_GRACE_MS: '25000' });
+      let closing: Promise<unknown> | null = null;
       await t.reset();
       const article = await factories(t.app.dataSource).makeArticle();
       const databaseUrl = process.env.MASTHEAD_TEST_DATABASE_URL as string;
@@ -63,15 +65,18 @@ describe('graceful shutdown', () => {
         });
         request.destroy();
         let closed = false;
-        const closing = t.close().then(() => (closed = true));
+        closing = t.close().then(() => (closed = true));
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(closed).toBe(false);
         await blocker.query('COMMIT');
+        const released = Date.now();
         await closing;
+        expect(Date.now() - released).toBeLessThan(2_000);
         const { rows } = await blocker.query(`SELECT "body" FROM "comment" WHERE "author_email" = 'late@example.com'`);
         expect(rows).toEqual([{ body: 'Sent just before the restart.' }]);
       } finally {
         await blocker.end();
+        await (closing ?? t.close());
       }
     },
   );

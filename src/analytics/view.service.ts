@@ -5,9 +5,9 @@ import type { ClientInfo } from '../shared/client';
 import { badInput } from '../shared/errors';
 import { rateLimited } from '../shared/rate-limit';
 import { parseId } from '../shared/ids';
+import { optionalText } from '../shared/text';
 import { ViewRecorder, type StoredOutcome } from './view-recorder';
 import { isBotAgent, VisitorIdentity } from './visitor';
-import { optionalText } from '../shared/text';
 
 /** One view as an app reports it. */
 export interface ReportedView {

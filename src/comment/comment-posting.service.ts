@@ -8,10 +8,10 @@ import { AppError, badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import type { RateLimits, RateRule, RequestRateLimits } from '../shared/rate-limit';
+import { optionalText } from '../shared/text';
 import { Comment, CommentStatus } from './comment.entity';
 import { moderate, type ModerationRules } from './comment.policy';
 import type { ViewerTokens } from './viewer-token';
-import { optionalText } from '../shared/text';
 
 export interface CommentPostingRules extends ModerationRules {
   maxDepth: number;

@@ -118,6 +118,9 @@ export async function pageByCreated<T extends ObjectLiteral>(
   const row = query.alias;
   const direction = order === 'NEWEST_FIRST' ? 'DESC' : 'ASC';
   query.orderBy(`${row}.createdAt`, direction).addOrderBy(`${row}.id`, direction).limit(first + 1);
-  if (after) query.andWhere(`(${row}.createdAt, ${row}.id) ${direction === 'DESC' ? '<' : '>'} (:createdAt, :id)`, { createdAt: after.createdAt, id: after.id });
+  if (after) {
+    const comparison = direction === 'DESC' ? '<' : '>';
+    query.andWhere(`(${row}.createdAt, ${row}.id) ${comparison} (:afterCreatedAt, :afterId)`, { afterCreatedAt: after.createdAt, afterId: after.id });
+  }
   return toPage(await query.getMany(), first);
 }

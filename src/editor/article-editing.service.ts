@@ -4,9 +4,9 @@ import { pick, type AuditService, type Staff } from '../audit/audit.service';
 import { Role } from '../auth/role';
 import { AppError, badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
+import { optionalText, optionalTextChanges } from '../shared/text';
 import { sanitizeArticleHtml } from './html';
 import { freeSlug } from './slug';
-import { optionalText, optionalTextChanges } from '../shared/text';
 
 export interface ArticleDraft {
   title: string;

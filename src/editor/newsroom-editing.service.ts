@@ -3,10 +3,10 @@ import { pick, type AuditService, type Staff } from '../audit/audit.service';
 import { Author } from '../author/author.entity';
 import { AppError, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
+import { optionalText, optionalTextChanges } from '../shared/text';
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
 import { freeSlug } from './slug';
-import { optionalText, optionalTextChanges } from '../shared/text';
 
 export interface AuthorFields {
   name: string;

@@ -7,7 +7,8 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
  */
 export class OperationsInFlight {
   private count = 0;
-  private readonly settled = new WeakSet<GraphQLRequestContext<object>>();
+  /** Operations counted and not yet finished: finishing one twice, or one never counted, changes nothing. */
+  private readonly running = new WeakSet<GraphQLRequestContext<object>>();
   private waiters: (() => void)[] = [];
 
   get size(): number {
@@ -16,16 +17,17 @@ export class OperationsInFlight {
 
   plugin<T extends object>(): ApolloServerPlugin<T> {
     const finish = (requestContext: GraphQLRequestContext<T>) => {
-      if (this.settled.has(requestContext)) return;
-      this.settled.add(requestContext);
+      if (!this.running.delete(requestContext)) return;
       if (--this.count === 0) this.waiters.splice(0).forEach((wake) => wake());
     };
     return {
-      requestDidStart: async () => {
+      requestDidStart: async (requestContext) => {
+        this.running.add(requestContext);
         this.count++;
-        return { willSendResponse: async (requestContext) => finish(requestContext) };
+        return { willSendResponse: async () => finish(requestContext) };
       },
-      // A pipeline that throws never reaches willSendResponse.
+      // A pipeline that throws never reaches willSendResponse (and one whose plugins threw first may never have
+      // reached requestDidStart here: not counted, so not finished either).
       unexpectedErrorProcessingRequest: async ({ requestContext }) => finish(requestContext),
     };
   }

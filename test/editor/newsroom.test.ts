@@ -9,8 +9,14 @@ describe('bylines, sections and tags', () => {
     const created = await t.gql(`mutation { createAuthor(input: { name: "Zoë Łukasik", bio: "Culture desk." }) { id slug name bio } }`, {}, headers);
     const author = created.body.data?.createAuthor;
     expect(author).toMatchObject({ slug: 'zoe-lukasik', name: 'Zoë Łukasik', bio: 'Culture desk.' });
-    const updated = await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { name: "Zoë Ł.", avatarUrl: "https://images.example.com/z.jpg" }) { slug name avatarUrl } }`, { id: author.id }, headers);
-    expect(updated.body.data?.updateAuthor).toEqual({ slug: 'zoe-lukasik', name: 'Zoë Ł.', avatarUrl: 'https://images.example.com/z.jpg' });
+    const updated = await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { name: "Zoë Ł.", avatarUrl: "https://images.example.com/z.jpg" }) { slug name bio avatarUrl } }`, { id: author.id }, headers);
+    // A field not sent keeps its value.
+    expect(updated.body.data?.updateAuthor).toEqual({ slug: 'zoe-lukasik', name: 'Zoë Ł.', bio: 'Culture desk.', avatarUrl: 'https://images.example.com/z.jpg' });
+    // null clears an optional field, and so does a blank one; the other stays.
+    const cleared = await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { bio: null, avatarUrl: "   " }) { bio avatarUrl } }`, { id: author.id }, headers);
+    expect(cleared.body).toEqual({ data: { updateAuthor: { bio: null, avatarUrl: null } } });
+    const rewritten = await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { bio: "  Arts editor.  " }) { bio avatarUrl } }`, { id: author.id }, headers);
+    expect(rewritten.body.data?.updateAuthor).toEqual({ bio: 'Arts editor.', avatarUrl: null });
     expect(errorCodes(await t.gql(`mutation ($id: ID!) { updateAuthor(id: $id, input: { avatarUrl: "javascript:alert(1)" }) { slug } }`, { id: author.id }, headers))).toEqual(['BAD_USER_INPUT']);
   });
 
