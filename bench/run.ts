@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { visitorIdHash } from '../src/analytics/visitor';
 import { benchDatabaseUrl } from './bench-database';
 import type { GatewayStats } from './gateway-process';
-import type { SteadyResult } from './steady-load-process';
+import type { Measurement, SteadyResult } from './steady-load-process';
 import { ARTICLE_PAGE_QUERY, FRONT_PAGE_QUERY, POPULAR_QUERY, RECORD_VIEW_MUTATION } from './queries';
 
 /**
@@ -30,15 +30,6 @@ interface Scenario {
   name: string;
   path: string;
   body: string;
-}
-
-interface Measurement {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
 }
 
 interface GatewayMeasurement extends Measurement {

@@ -8,13 +8,17 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * delays). autocannon's own rate limit sends each second's requests in a burst, which measures the burst, not the
  * service. Asked with { url, body, rate, seconds, report }, it answers { result }.
  */
-export interface SteadyResult {
+/** What every load of the benchmark reports, open-loop or autocannon's. */
+export interface Measurement {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   requests: number;
   errors: number;
   non2xx: number;
+}
+
+export interface SteadyResult extends Measurement {
   /** The slowest 1%: latency (ms) and when it was sent (s into the run), slowest first. */
   slowest: { latencyMs: number; sentAtS: number }[];
   /** The longest this process's own event loop was held up: a late sender would look like a slow gateway. */
