@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { introspectionPolicy } from './auth/introspection';
 import { createRequestContext, createServices, type RequestContext, type Services } from './context';
 import { MailWorker } from './mail/mail.worker';
-import { createDataSource } from './db/data-source';
+import { createDataSource, createGenericPlanPool, type DataSourceOptions } from './db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { runMigrations } from './db/migrate';
 import { seedDemoContent } from './db/seed';
@@ -25,6 +25,9 @@ import { OperationsInFlight } from './shared/operations-in-flight';
 import { forgetOldIdempotencyKeys } from './shared/idempotency';
 import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
+
+/** Connections for statements sent with a forced generic plan (the popular list's): few, short statements. */
+const GENERIC_PLAN_CONNECTIONS = 4;
 
 /** How long start-up waits for Redis before going on without it (limits then count per instance until it connects). */
 const REDIS_READY_MS = 5_000;
@@ -77,12 +80,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const embedded: EmbeddedPostgres | null = config.database.kind === 'embedded' ? await startEmbeddedPostgres(config.database.dataDir, log) : null;
 
   const sqlStatements = new SqlStatementCounter(log);
-  const dataSource = createDataSource({
+  const connection: DataSourceOptions = {
     url: embedded ? embedded.url : (config.database as { url: string }).url,
     poolSize: embedded ? embedded.poolSize : (config.database as { poolSize: number }).poolSize,
     statementTimeoutMs: config.database.statementTimeoutMs,
     logger: sqlStatements,
-  });
+  };
+  const dataSource = createDataSource(connection);
   try {
     await dataSource.initialize();
     if (options.migrate ?? true) await runMigrations(dataSource, log, { lock: !embedded });
@@ -98,7 +102,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
   redis?.on('error', (error) => log.warn({ err: error }, 'Redis unavailable: rate limits fall back to per-instance counting'));
   if (redis) await waitUntilReady(redis, REDIS_READY_MS, log);
-  const services = createServices({ dataSource, sql: new Sql(dataSource, sqlStatements, config.database.preparedStatements), redis, config, log });
+  // Only with prepared statements: a generic plan is a prepared statement's.
+  const genericPlans = config.database.preparedStatements ? createGenericPlanPool(connection, GENERIC_PLAN_CONNECTIONS) : null;
+  const sql = new Sql(dataSource, sqlStatements, config.database.preparedStatements, genericPlans);
+  const services = createServices({ dataSource, sql, redis, config, log });
   const mailWorker = new MailWorker(dataSource, log, config.mail);
   const background = options.background ?? true;
   let sweeper: NodeJS.Timeout | null = null;
@@ -196,6 +203,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         await mailWorker.stop();
         await services.views.flushed();
         redis?.disconnect();
+        await sql.close();
         await dataSource.destroy();
         log.debug('database pool closed');
         await embedded?.stop();

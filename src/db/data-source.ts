@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Pool, type PoolConfig } from 'pg';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { ArticleView, ArticleVisitor, VisitorSalt } from '../analytics/article-view.entity';
 import { ArticleViewDaily, ArticleViewHourly, ArticleViewTotal, PopularityState, PopularityWindowTotal } from '../analytics/view-rollup.entity';
@@ -66,19 +67,35 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     logger: options.logger,
     maxQueryExecutionTime: SLOW_STATEMENT_MS,
     applicationName: options.applicationName ?? 'masthead',
-    extra: {
-      max: options.poolSize,
-      // Connections stay open through a lull (pg closes idle ones after 10 s by default): a new one starts a backend
-      // whose first statements load its catalog caches and plans, which showed as bunched 50–200 ms stalls when a
-      // burst opened several at once.
-      idleTimeoutMillis: 10 * 60_000,
-      // Fail fast instead of hanging when the pool is exhausted or the server is unreachable.
-      connectionTimeoutMillis: 10_000,
-      statement_timeout: options.statementTimeoutMs,
-      idle_in_transaction_session_timeout: 60_000,
-      // JIT compiling pays off for long analytic scans, not for a gateway's millisecond statements: a query whose
-      // estimate merely looks big (the popularity windows') spent 600 ms compiling to run for 20.
-      options: '-c jit=off',
-    },
+    extra: connectionSettings(options, options.poolSize),
   });
+}
+
+/**
+ * A small pool of its own for statements whose plans PostgreSQL should cache generically even where its own choice
+ * would be to plan every call afresh (see Sql.rows' `genericPlan`). Same server and settings as the DataSource's.
+ */
+export function createGenericPlanPool(options: DataSourceOptions, size: number): Pool {
+  return new Pool({
+    connectionString: options.url,
+    application_name: options.applicationName ?? 'masthead',
+    ...connectionSettings(options, size, '-c plan_cache_mode=force_generic_plan'),
+  });
+}
+
+function connectionSettings(options: DataSourceOptions, max: number, serverOptions = ''): PoolConfig {
+  return {
+    max,
+    // Connections stay open through a lull (pg closes idle ones after 10 s by default): a new one starts a backend
+    // whose first statements load its catalog caches and plans, which showed as bunched 50–200 ms stalls when a
+    // burst opened several at once.
+    idleTimeoutMillis: 10 * 60_000,
+    // Fail fast instead of hanging when the pool is exhausted or the server is unreachable.
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: options.statementTimeoutMs,
+    idle_in_transaction_session_timeout: 60_000,
+    // JIT compiling pays off for long analytic scans, not for a gateway's millisecond statements: a query whose
+    // estimate merely looks big (the popularity windows') spent 600 ms compiling to run for 20.
+    options: `-c jit=off ${serverOptions}`.trim(),
+  };
 }

@@ -20,6 +20,8 @@ export class Sql {
     private readonly counter: SqlStatementCounter | null,
     /** False: plain (unnamed) statements, for poolers and the embedded database. */
     private readonly prepare: boolean,
+    /** Connections set to plan_cache_mode=force_generic_plan, for `genericPlan` statements (none: the main pool). */
+    private readonly genericPlans: Pool | null = null,
   ) {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
   }
@@ -29,17 +31,20 @@ export class Sql {
    * `planEachTime`: never prepared, so PostgreSQL plans it with the actual values every time. For statements whose
    * best plan depends on the values (which parts of a popularity window are empty), where a cached generic plan ran
    * several times slower than planning afresh.
+   * `genericPlan`: prepared on connections that always use the cached generic plan. For a statement written so that
+   * its generic plan is good but whose custom plans PostgreSQL keeps preferring (planning then costs more than running).
    */
   async rows<R extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     values: readonly unknown[],
-    options: { planEachTime?: boolean } = {},
+    options: { planEachTime?: boolean; genericPlan?: boolean } = {},
   ): Promise<R[]> {
     this.counter?.logQuery();
     const startedAt = performance.now();
     try {
+      const pool = options.genericPlan && this.genericPlans ? this.genericPlans : this.pool;
       const result = this.prepare && !options.planEachTime
-        ? await this.pool.query<R>({ name: this.nameOf(text), text, values: values as unknown[] })
+        ? await pool.query<R>({ name: this.nameOf(text), text, values: values as unknown[] })
         : await this.pool.query<R>(text, values as unknown[]);
       const elapsed = performance.now() - startedAt;
       if (elapsed > SLOW_STATEMENT_MS) this.counter?.logQuerySlow(Math.round(elapsed), text);
@@ -48,6 +53,11 @@ export class Sql {
       this.counter?.logQueryError(error as Error, text, values as unknown[]);
       throw error;
     }
+  }
+
+  /** Closes the generic-plan connections (the main pool is the DataSource's to close). */
+  async close(): Promise<void> {
+    await this.genericPlans?.end();
   }
 
   private nameOf(text: string): string {
