@@ -104,6 +104,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (redis) await waitUntilReady(redis, REDIS_READY_MS, log);
   // Only with prepared statements: a generic plan is a prepared statement's.
   const genericPlans = config.database.preparedStatements ? createGenericPlanPool(connection, GENERIC_PLAN_CONNECTIONS) : null;
+  // An idle connection that breaks (a database restart) is an 'error' event on the pool: unheard, it would end the process.
+  genericPlans?.on('error', (error) => log.warn({ err: error }, 'an idle generic-plan database connection failed; the pool replaces it'));
   const sql = new Sql(dataSource, sqlStatements, config.database.preparedStatements, genericPlans);
   const services = createServices({ dataSource, sql, redis, config, log });
   const mailWorker = new MailWorker(dataSource, log, config.mail);
