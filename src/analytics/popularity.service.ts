@@ -177,7 +177,7 @@ export class PopularityService {
   async refreshWindowTotals(now = new Date()): Promise<WindowTotalsRefresh> {
     // READ COMMITTED, whatever the server's default: each statement after the lock must see every recording that
     // committed before the lock was granted (one snapshot taken before the wait would miss them).
-    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+    const done = await this.dataSource.transaction('READ COMMITTED', async (manager): Promise<WindowTotalsRefresh> => {
       const [state] = (await manager.query(`SELECT "as_of" FROM "popularity_state" WHERE "id" = 1 FOR UPDATE`)) as { as_of: Date | null }[];
       const builtAsOf = state?.as_of ?? null;
       if (builtAsOf && builtAsOf.getTime() >= now.getTime()) return 'current';
@@ -214,6 +214,9 @@ export class PopularityService {
       if (rebuild) await manager.query(`ANALYZE "popularity_window"`);
       return rebuild ? 'rebuilt' : 'slid';
     });
+    // This instance knows the new as_of (committed): its next lists need not first try the one it remembered.
+    if (done !== 'current') this.rememberedAsOf = { asOf: now, readAt: now.getTime() };
+    return done;
   }
 
   /**
