@@ -81,7 +81,7 @@ export class PopularityService {
     }
     // Without fresh totals (or with POPULARITY_SOURCE=raw): the statement that reads whichever is current, the totals
     // or the tiers (or the raw events).
-    return ranked(await this.topArticles(sectionSlug, first, (parameters) => this.viewsInWindowSql(window, now, parameters), { planEachTime: true }));
+    return ranked(await this.topArticles(sectionSlug, first, (parameters) => this.viewsInWindowSql(window, now, parameters)));
   }
 
   /**
@@ -89,7 +89,7 @@ export class PopularityService {
    * the best of those are the first `first` in popularity_window's index; the few with expired views are looked up one
    * by one. totals_state checks that the windows have not slid on since asOf was read; if they have, nothing comes back.
    *
-   * Sent with a generic plan (Sql.rows' `genericPlan`): planned afresh it cost 0.6–1.2 ms of planning to run in 0.2.
+   * Sent with a generic plan (Sql.rows' `plan: 'generic'`): planned afresh it cost 0.6–1.2 ms of planning to run in 0.2.
    * Its generic plan cannot know how few views expired (it guesses thousands), so the lookups of those are written as
    * LATERAL subqueries that the planner may not turn into joins (OFFSET 0): index lookups per expired article, never
    * a scan of every article or window total.
@@ -118,20 +118,16 @@ export class PopularityService {
        ORDER BY "w"."views" DESC, "w"."published_at" DESC, "w"."article_id"
        LIMIT ${limit}`,
       parameters,
-      { genericPlan: true },
+      { plan: 'generic' },
     );
   }
 
   /**
    * The first `first` public articles (in the section) of some (article_id, views) rows, by views, then the newest
    * (the order popularFromTotals keeps too). The callback writes those rows' SQL, adding its values to `parameters`.
+   * Planned afresh each time: which of the rows' sources are empty depends on the values.
    */
-  private topArticles(
-    sectionSlug: string | null,
-    first: number,
-    viewsSql: (parameters: unknown[]) => string,
-    options: { planEachTime?: boolean } = {},
-  ): Promise<{ id: string; views: number }[]> {
+  private topArticles(sectionSlug: string | null, first: number, viewsSql: (parameters: unknown[]) => string): Promise<{ id: string; views: number }[]> {
     const parameters: unknown[] = [];
     const param = (value: unknown) => `$${parameters.push(value)}`;
     const limit = param(first);
@@ -144,7 +140,7 @@ export class PopularityService {
        ORDER BY "w"."views" DESC, "a"."published_at" DESC, "a"."id"
        LIMIT ${limit}`,
       parameters,
-      options,
+      { plan: 'fresh' },
     );
   }
 
@@ -230,7 +226,7 @@ export class PopularityService {
     const rows = await this.sql.rows<Ranked>(
       `SELECT * FROM (${ranked}) "r" WHERE "r"."rank" > $${parameters.length - 1} ORDER BY "r"."rank" LIMIT $${parameters.length}`,
       parameters,
-      { planEachTime: true },
+      { plan: 'fresh' },
     );
     return toPage(rows.map((row) => ({ ...row, rank: Number(row.rank) })), first);
   }
@@ -238,7 +234,7 @@ export class PopularityService {
   async rankedCount(grouping: Grouping, window: PopularityWindow, sectionSlug: string | null, now = new Date()): Promise<number> {
     const parameters: unknown[] = [];
     const ranked = this.rankedSql(grouping, window, sectionSlug, now, parameters);
-    const [{ count }] = await this.sql.rows<{ count: number }>(`SELECT count(*)::int AS "count" FROM (${ranked}) "r"`, parameters, { planEachTime: true });
+    const [{ count }] = await this.sql.rows<{ count: number }>(`SELECT count(*)::int AS "count" FROM (${ranked}) "r"`, parameters, { plan: 'fresh' });
     return count;
   }
 
@@ -289,7 +285,7 @@ export class PopularityService {
   async viewsOf(articleIds: readonly string[], window: PopularityWindow, now = new Date()): Promise<Map<string, number>> {
     const parameters: unknown[] = [];
     const views = this.viewsInWindowSql(window, now, parameters, articleIds);
-    const rows = await this.sql.rows<{ article_id: string; views: number }>(views, parameters, { planEachTime: true });
+    const rows = await this.sql.rows<{ article_id: string; views: number }>(views, parameters, { plan: 'fresh' });
     return new Map(rows.map((row) => [row.article_id, row.views]));
   }
 

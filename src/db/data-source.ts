@@ -73,7 +73,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 
 /**
  * A small pool of its own for statements whose plans PostgreSQL should cache generically even where its own choice
- * would be to plan every call afresh (see Sql.rows' `genericPlan`). Same server and settings as the DataSource's.
+ * would be to plan every call afresh (see Sql.rows' `plan: 'generic'`). Same server and settings as the DataSource's.
  */
 export function createGenericPlanPool(options: DataSourceOptions, size: number): Pool {
   return new Pool({

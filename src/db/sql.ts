@@ -20,30 +20,31 @@ export class Sql {
     private readonly counter: SqlStatementCounter | null,
     /** False: plain (unnamed) statements, for poolers and the embedded database. */
     private readonly prepare: boolean,
-    /** Connections set to plan_cache_mode=force_generic_plan, for `genericPlan` statements (none: the main pool). */
+    /** Connections set to plan_cache_mode=force_generic_plan, for `plan: 'generic'` statements (none: the main pool). */
     private readonly genericPlans: Pool | null = null,
   ) {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /**
-   * Runs one statement; `text` must be fixed SQL with $n placeholders (values never go into the text).
-   * `planEachTime`: never prepared, so PostgreSQL plans it with the actual values every time. For statements whose
-   * best plan depends on the values (which parts of a popularity window are empty), where a cached generic plan ran
-   * several times slower than planning afresh.
-   * `genericPlan`: prepared on connections that always use the cached generic plan. For a statement written so that
-   * its generic plan is good but whose custom plans PostgreSQL keeps preferring (planning then costs more than running).
+   * Runs one statement; `text` must be fixed SQL with $n placeholders (values never go into the text). `plan`:
+   * - 'cached' (default): prepared; PostgreSQL chooses between a cached generic plan and one made for the values.
+   * - 'fresh': never prepared, so planned with the actual values every time. For statements whose best plan depends
+   *   on the values (which parts of a popularity window are empty), where a cached generic plan ran several times
+   *   slower than planning afresh.
+   * - 'generic': prepared on connections that always use the cached generic plan. For a statement written so that its
+   *   generic plan is good but whose custom plans PostgreSQL keeps preferring (planning then costs more than running).
    */
   async rows<R extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     values: readonly unknown[],
-    options: { planEachTime?: boolean; genericPlan?: boolean } = {},
+    { plan = 'cached' }: { plan?: 'cached' | 'fresh' | 'generic' } = {},
   ): Promise<R[]> {
     this.counter?.logQuery();
     const startedAt = performance.now();
     try {
-      const pool = options.genericPlan && this.genericPlans ? this.genericPlans : this.pool;
-      const result = this.prepare && !options.planEachTime
+      const pool = plan === 'generic' && this.genericPlans ? this.genericPlans : this.pool;
+      const result = this.prepare && plan !== 'fresh'
         ? await pool.query<R>({ name: this.nameOf(text), text, values: values as unknown[] })
         : await this.pool.query<R>(text, values as unknown[]);
       const elapsed = performance.now() - startedAt;
