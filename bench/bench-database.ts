@@ -33,3 +33,23 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     await admin.end();
   }
 }
+
+/** Runs `work` on a connection of its own to `databaseUrl`, closed afterwards whatever happens. */
+export async function withDatabase<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Asks `check` every half second until it says yes; false if it never did in `attempts` tries. */
+export async function pollUntil(check: () => Promise<boolean>, attempts: number): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}

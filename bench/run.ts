@@ -4,7 +4,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { visitorIdHash } from '../src/analytics/visitor';
-import { benchDatabaseUrl } from './bench-database';
+import { benchDatabaseUrl, pollUntil, withDatabase } from './bench-database';
 import type { GatewayStats } from './gateway-process';
 import type { Measurement, SteadyResult } from './steady-load-process';
 import { ARTICLE_PAGE_QUERY, FRONT_PAGE_QUERY, POPULAR_QUERY, RECORD_VIEW_MUTATION } from './queries';
@@ -154,14 +154,13 @@ async function mixedLoad(gatewayUrl: string, databaseUrl: string, scenarios: Sce
   const reads = autocannon({ url: `${gatewayUrl}/graphql`, connections: CONNECTIONS - 2, duration: DURATION_S, requests: readRequests(scenarios) });
   const [readResult, writeResult] = await Promise.all([reads, writes]);
 
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  const found = await client.query(`SELECT count(*)::int AS "count" FROM "comment" WHERE "id" = ANY($1::uuid[])`, [acknowledged]);
-  const copies = await client.query(
-    `SELECT count(*)::int AS "extra" FROM (SELECT "author_email", "body", count(*) AS "n" FROM "comment" WHERE "author_email" LIKE $1 GROUP BY 1, 2 HAVING count(*) > 1) "d"`,
-    [`bench-${runId}-%`],
-  );
-  await client.end();
+  const [found, copies] = await withDatabase(databaseUrl, async (client) => [
+    await client.query(`SELECT count(*)::int AS "count" FROM "comment" WHERE "id" = ANY($1::uuid[])`, [acknowledged]),
+    await client.query(
+      `SELECT count(*)::int AS "extra" FROM (SELECT "author_email", "body", count(*) AS "n" FROM "comment" WHERE "author_email" LIKE $1 GROUP BY 1, 2 HAVING count(*) > 1) "d"`,
+      [`bench-${runId}-%`],
+    ),
+  ]);
   return {
     reads: summarise(readResult),
     writes: summarise(writeResult),
@@ -232,17 +231,18 @@ async function recordingLoad(gatewayUrl: string, databaseUrl: string, secret: st
   await run(WARMUP_S);
   measuring = true;
   const measured = summarise(await run(DURATION_S));
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
   const hashes = acknowledged.map((visitorId) => visitorIdHash(secret, visitorId));
-  const [{ found, rows }] = (
-    await client.query(
-      `SELECT count(DISTINCT v."visitor_hash")::int AS "found", count(*)::int AS "rows"
-       FROM "article_view" v WHERE v."visitor_hash" = ANY($1::bytea[])`,
-      [hashes],
-    )
-  ).rows as { found: number; rows: number }[];
-  await client.end();
+  const [{ found, rows }] = await withDatabase(
+    databaseUrl,
+    async (client) =>
+      (
+        await client.query(
+          `SELECT count(DISTINCT v."visitor_hash")::int AS "found", count(*)::int AS "rows"
+           FROM "article_view" v WHERE v."visitor_hash" = ANY($1::bytea[])`,
+          [hashes],
+        )
+      ).rows as { found: number; rows: number }[],
+  );
   return { ...measured, acknowledged: acknowledged.length, found, lost: acknowledged.length - found, storedTwice: rows - found, viewsPerSecond: acknowledgedWhileMeasured / DURATION_S };
 }
 
@@ -252,48 +252,31 @@ async function recordingLoad(gatewayUrl: string, databaseUrl: string, secret: st
  * with a note otherwise.
  */
 async function startFromCheckpoint(databaseUrl: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('CHECKPOINT');
-  } catch (error) {
-    console.warn(`No checkpoint before the run (${(error as Error).message}); right after a seeding the figures may come out low.`);
-  } finally {
-    await client.end();
-  }
+  await withDatabase(databaseUrl, (client) =>
+    client.query('CHECKPOINT').catch((error: Error) => {
+      console.warn(`No checkpoint before the run (${error.message}); right after a seeding the figures may come out low.`);
+    }),
+  );
 }
 
 /** Waits (up to 30 s) until no other session of the benchmark database is running a statement. */
 async function untilDatabaseIdle(databaseUrl: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    for (let attempt = 0; attempt < 60; attempt++) {
+  await withDatabase(databaseUrl, (client) =>
+    pollUntil(async () => {
       const { rows } = await client.query(
         `SELECT count(*)::int AS "active" FROM pg_stat_activity WHERE "datname" = current_database() AND "state" = 'active' AND "pid" <> pg_backend_pid()`,
       );
-      if (rows[0].active === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  } finally {
-    await client.end();
-  }
+      return rows[0].active === 0;
+    }, 60),
+  );
 }
 
 /** The popularity window totals are built by the gateway as it starts; the rollup figures need them in place. */
 async function waitForWindowTotals(databaseUrl: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    for (let attempt = 0; attempt < 120; attempt++) {
-      const { rows } = await client.query(`SELECT "as_of" FROM "popularity_state" WHERE "as_of" > now() - interval '3 hours'`);
-      if (rows.length) return;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    throw new Error('The gateway did not build the popularity window totals within a minute.');
-  } finally {
-    await client.end();
-  }
+  const built = await withDatabase(databaseUrl, (client) =>
+    pollUntil(async () => (await client.query(`SELECT "as_of" FROM "popularity_state" WHERE "as_of" > now() - interval '3 hours'`)).rows.length > 0, 120),
+  );
+  if (!built) throw new Error('The gateway did not build the popularity window totals within a minute.');
 }
 
 async function measureGateway(gateway: ChildProcess, url: string, body: string): Promise<GatewayMeasurement> {
@@ -528,9 +511,7 @@ async function main(): Promise<void> {
  * its share of them. A run days after the seeding says so.
  */
 async function viewFreshness(databaseUrl: string): Promise<{ total: number; lastWeek: number }> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  return withDatabase(databaseUrl, async (client) => {
     const [row] = (
       await client.query(
         `SELECT (SELECT count(*) FROM "article_view")::int AS "total",
@@ -542,9 +523,7 @@ async function viewFreshness(databaseUrl: string): Promise<{ total: number; last
       console.warn(`The newest seeded view is ${row.hoursSinceLast === null ? 'missing' : `${Math.round(row.hoursSinceLast)} hours old`}: run  npm run bench:seed -- --views  for a fair popularity test.`);
     }
     return { total: row.total, lastWeek: row.lastWeek };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 main().catch((error: unknown) => {
