@@ -21,6 +21,9 @@ import { createHttpApp } from './http';
 import { buildAppSchema } from './schema';
 import { createErrorFormatter } from './shared/format-error';
 import { jitExecutor } from './shared/jit-executor';
+import { DirectReads } from './shared/direct-reads';
+import { articleDirectReads } from './article/article.direct';
+import { commentDirectReads } from './comment/comment.direct';
 import { OperationsInFlight } from './shared/operations-in-flight';
 import { forgetOldIdempotencyKeys } from './shared/idempotency';
 import { createLogger } from './shared/logger';
@@ -57,6 +60,8 @@ export interface App {
   readonly httpServer: http.Server;
   /** Every SQL statement the app has sent; tests and the benchmark read it around a request. */
   readonly sqlStatements: SqlStatementCounter;
+  /** Queries answered without the executor (null when GRAPHQL_DIRECT_READS=false). */
+  readonly directReads: DirectReads | null;
   readonly services: Services;
   /** Delivers the mail outbox (on a timer unless `background: false`). */
   readonly mailWorker: MailWorker;
@@ -141,6 +146,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
   const httpServer = http.createServer();
   const operationsInFlight = new OperationsInFlight();
+  const directReads = config.directReads ? new DirectReads(schema, [articleDirectReads, commentDirectReads], log) : null;
   const apollo = new ApolloServer<RequestContext>({
     ...(config.graphqlJit ? { gateway: jitExecutor(schema) } : { schema }),
     // Decided per request by introspectionPolicy (staff always may).
@@ -158,6 +164,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       operationsInFlight.plugin(),
       queryCostPlugin(schema, config.queryLimits.maxCost),
       introspectionPolicy(config.introspection),
+      // After the limits and the introspection policy (didResolveOperation), before execution.
+      ...(directReads ? [directReads.plugin()] : []),
       // Browsers get Masthead's own playground (src/playground.ts), never Apollo's CDN-hosted Sandbox.
       ApolloServerPluginLandingPageDisabled(),
       // Cache hints would wrap every field resolver in instrumentation; nothing reads them yet.
@@ -176,6 +184,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     apollo,
     httpServer,
     sqlStatements,
+    directReads,
     services,
     mailWorker,
     listen(port = config.http.port, host = config.http.host) {

@@ -57,6 +57,8 @@ const environmentSchema = z.object({
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
   /** Execute operations with graphql-jit (compiled once per query) instead of graphql-js's interpreter. */
   GRAPHQL_JIT: booleanString.default(true),
+  /** Answer the public article list and teasers without the executor (src/shared/direct-reads.ts). */
+  GRAPHQL_DIRECT_READS: booleanString.default(true),
   /** Serve the GraphiQL playground to browsers on GET /graphql. */
   PLAYGROUND: booleanString.default(true),
   /** Introspection for anonymous callers; defaults to off when NODE_ENV=production. */
@@ -176,6 +178,7 @@ export interface AppConfig {
   };
   readonly introspection: boolean;
   readonly graphqlJit: boolean;
+  readonly directReads: boolean;
   readonly playground: boolean;
   readonly secret: string;
   readonly trustProxy: boolean | number | readonly string[];
@@ -265,6 +268,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     },
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
     graphqlJit: env.GRAPHQL_JIT,
+    directReads: env.GRAPHQL_DIRECT_READS,
     playground: env.PLAYGROUND,
     secret: env.MASTHEAD_SECRET ?? DEVELOPMENT_SECRET,
     trustProxy: env.TRUST_PROXY,

@@ -2,9 +2,10 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Loaders } from '../context';
 import { keysetCursor, type PageArgs } from '../shared/pagination';
 import type { Article } from './article.entity';
-import type { ArticleGroup, ArticleSortOrder, PublishedPosition } from './article.service';
+import type { ArticleFilter, ArticleGroup, ArticleSortOrder, PublishedPosition } from './article.service';
 import { extrasForArticleConnection } from './article.lookahead';
-import { ArticleConnection } from './article.types';
+import type { ArticlesArgs } from './article.inputs';
+import { ArticleConnection, ArticleOrder } from './article.types';
 
 /** Cursors of date-ordered article lists; the order is part of the cursor so one cannot be replayed against the other. */
 export const publishedCursor = {
@@ -12,11 +13,29 @@ export const publishedCursor = {
   OLDEST_FIRST: dateCursor('articles:oldest'),
 } satisfies Record<ArticleSortOrder, unknown>;
 
+const SORT_ORDER = { [ArticleOrder.PUBLISHED_AT_DESC]: 'NEWEST_FIRST', [ArticleOrder.PUBLISHED_AT_ASC]: 'OLDEST_FIRST' } as const;
+
+/** What the `articles` arguments ask the service for, and the cursor of the list they describe. */
+export function articleListing({ filter, orderBy }: Pick<ArticlesArgs, 'filter' | 'orderBy'>) {
+  const order = SORT_ORDER[orderBy];
+  const criteria: ArticleFilter = {
+    sectionSlug: filter?.section,
+    tagSlug: filter?.tag,
+    authorSlug: filter?.author,
+    publishedAfter: filter?.publishedAfter,
+    publishedBefore: filter?.publishedBefore,
+  };
+  return { criteria, order, cursor: publishedCursor[order] };
+}
+
+/** What a date cursor is made of: an article, or a built one (article.direct.ts). Drafts (previews) have no publishedAt. */
+type DatedArticle = Pick<Article, 'id' | 'publishedAt'> & Partial<Pick<Article, 'createdAt'>>;
+
 function dateCursor(kind: string) {
-  return keysetCursor<Article, PublishedPosition>(
+  return keysetCursor<DatedArticle, PublishedPosition>(
     kind,
     ['date', 'uuid'],
-    (article) => [(article.publishedAt ?? article.createdAt).toISOString(), article.id],
+    (article) => [(article.publishedAt ?? (article.createdAt as Date)).toISOString(), article.id],
     ([publishedAt, id]) => ({ publishedAt: new Date(publishedAt as string), id: id as string }),
   );
 }

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageArgs } from '../shared/pagination';
 import { MAX_SEARCH_QUERY_LENGTH } from './article.service';
 import { ArticleOrder, BodyFormat } from './article.types';
@@ -31,6 +31,8 @@ export class ArticleFilter {
 @ArgsType()
 export class ArticlesArgs extends PageArgs {
   @Field(() => ArticleFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: ArticleFilter | null;
 
   @Field(() => ArticleOrder, { defaultValue: ArticleOrder.PUBLISHED_AT_DESC })

@@ -1,3 +1,4 @@
+import { sqlText, uriComponentSql } from '../db/json-sql';
 import type { Article } from './article.entity';
 
 export interface ArticleShareLinks {
@@ -28,6 +29,21 @@ export class ArticleLinks {
       dd: String(date.getUTCDate()).padStart(2, '0'),
     };
     return this.baseUrl + this.pathTemplate.replace(/\{(slug|id|yyyy|mm|dd)\}/g, (_, name: string) => values[name]);
+  }
+
+  /** url() in SQL, from the SQL of an article's slug, id and publication time. */
+  urlSql(columns: { slug: string; id: string; publishedAt: string }): string {
+    const date = `(coalesce(${columns.publishedAt}, now()) AT TIME ZONE 'UTC')`;
+    const values: Record<string, string> = {
+      slug: uriComponentSql(columns.slug),
+      id: `(${columns.id})::text`,
+      yyyy: `extract(year FROM ${date})::int::text`,
+      mm: `lpad(extract(month FROM ${date})::int::text, 2, '0')`,
+      dd: `lpad(extract(day FROM ${date})::int::text, 2, '0')`,
+    };
+    // The template split at its placeholders: literal text at even positions, placeholder names at odd ones.
+    const parts = (this.baseUrl + this.pathTemplate).split(/\{(slug|id|yyyy|mm|dd)\}/);
+    return `(${parts.map((part, index) => (index % 2 ? values[part] : sqlText(part))).join(' || ')})`;
   }
 
   shareLinks(article: Pick<Article, 'id' | 'slug' | 'publishedAt' | 'title'>): ArticleShareLinks {

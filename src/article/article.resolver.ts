@@ -12,14 +12,13 @@ import { parseId } from '../shared/ids';
 import { DEFAULT_PAGE_SIZE, keysetCursor, paginatedComplexity } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
 import { Tag } from '../taxonomy/tag.entity';
-import { publishedCursor } from './article.connections';
+import { articleListing } from './article.connections';
 import { extrasForArticle, extrasForArticleConnection } from './article.lookahead';
 import { Article } from './article.entity';
 import { ArticleLookupArgs, ArticlesArgs, BodyArgs, RelatedArticlesArgs, SearchArticlesArgs } from './article.inputs';
 import { MATCH_END, MATCH_START, type SearchHit, type SearchPosition } from './article.service';
 import {
   ArticleConnection,
-  ArticleOrder,
   ArticleSearchConnection,
   BodyFormat,
   FeaturedImage,
@@ -38,8 +37,6 @@ const searchCursor = keysetCursor<SearchHit, SearchPosition>(
 /** Extra query cost of converting a body to text, and of ranking and highlighting a search hit. */
 const TEXT_BODY_COST = 20;
 const SEARCH_HIT_COST = 10;
-
-const SORT_ORDER = { [ArticleOrder.PUBLISHED_AT_DESC]: 'NEWEST_FIRST', [ArticleOrder.PUBLISHED_AT_ASC]: 'OLDEST_FIRST' } as const;
 
 @Resolver(() => Article)
 export class ArticleResolver {
@@ -66,15 +63,7 @@ export class ArticleResolver {
     @Ctx() { services, loaders }: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ArticleConnection> {
-    const order = SORT_ORDER[orderBy];
-    const cursor = publishedCursor[order];
-    const criteria = {
-      sectionSlug: filter?.section,
-      tagSlug: filter?.tag,
-      authorSlug: filter?.author,
-      publishedAfter: filter?.publishedAfter,
-      publishedBefore: filter?.publishedBefore,
-    };
+    const { criteria, order, cursor } = articleListing({ filter, orderBy });
     const extras = extrasForArticleConnection(info);
     const page = await services.articles.listPublic(criteria, order, first, cursor.decode(after), extras);
     const articles = loaders.articles.rememberReads(page.items, extras);

@@ -4,7 +4,7 @@ import type { ArticleCommentCounts, CommentService, CommentWithReplyCount } from
 import { EntityRows, groupRows } from '../db/rows';
 import type { Sql } from '../db/sql';
 import { badInput } from '../shared/errors';
-import { toPage, type Page } from '../shared/pagination';
+import { MAX_PAGE_SIZE, toPage, type Page } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
 import type { Tag } from '../taxonomy/tag.entity';
 import type { TaxonomyService } from '../taxonomy/taxonomy.service';
@@ -56,6 +56,20 @@ export interface ArticleRead {
   tags?: Tag[];
   commentCounts?: ArticleCommentCounts;
   thread?: Page<CommentWithReplyCount>;
+}
+
+/** The SQL of the columns a teaser row offers: an article's, its author's and its section's (null when it has none). */
+export interface TeaserColumns {
+  article(property: keyof Article & string): string;
+  author(property: keyof Author & string): string;
+  section(property: keyof Section & string): string;
+}
+
+/** An article of a list as built JSON (listPublicBuilt), with what its cursor needs. */
+export interface BuiltArticle {
+  id: string;
+  publishedAt: Date;
+  node: unknown;
 }
 
 export interface RelatedArticleMatch {
@@ -118,6 +132,12 @@ export class ArticleService {
   private get teaserSelect(): string {
     return `${this.articles.select('a', ['body'])}, ${this.authors.select('au')}, ${this.sections.select('s')}`;
   }
+
+  private readonly teaserColumns: TeaserColumns = {
+    article: (property) => this.articles.columnOf('page', 'a', property),
+    author: (property) => this.authors.columnOf('page', 'au', property),
+    section: (property) => this.sections.columnOf('page', 's', property),
+  };
 
   private readWithRefs(row: Record<string, unknown>): Article {
     const article = this.articles.require(row, 'a');
@@ -194,6 +214,45 @@ export class ArticleService {
     after: PublishedPosition | null,
     extras: ArticleExtras = NO_EXTRAS,
   ): Promise<Page<ArticleRead>> {
+    const rows = await this.publicPage(filter, order, first, after, (parameters) => `"page".* ${this.extrasSql(extras, '"page"."a_id"', parameters)}`);
+    return toPage(
+      rows.map((row) => this.readExtras(row, this.readWithRefs(row), extras)),
+      first,
+    );
+  }
+
+  /**
+   * As listPublic, each article given as the JSON that `nodeSql` builds from its row (TeaserColumns), with its
+   * position in the list.
+   */
+  async listPublicBuilt(
+    filter: ArticleFilter,
+    order: ArticleSortOrder,
+    first: number,
+    after: PublishedPosition | null,
+    nodeSql: (columns: TeaserColumns, parameters: unknown[]) => string,
+  ): Promise<Page<BuiltArticle>> {
+    const rows = await this.publicPage(
+      filter,
+      order,
+      first,
+      after,
+      (parameters) => `"page"."a_id"::text AS "id", "page"."a_published_at" AS "published_at", ${nodeSql(this.teaserColumns, parameters)} AS "node"`,
+    );
+    return toPage(
+      rows.map((row) => ({ id: row.id as string, publishedAt: row.published_at as Date, node: row.node })),
+      first,
+    );
+  }
+
+  /** Rows of one page of public articles (teaser columns as "page"), each with what `selectList` selects. */
+  private async publicPage(
+    filter: ArticleFilter,
+    order: ArticleSortOrder,
+    first: number,
+    after: PublishedPosition | null,
+    selectList: (parameters: unknown[]) => string,
+  ): Promise<Record<string, unknown>[]> {
     const { conditions, parameters } = this.filterSql(filter);
     const direction = order === 'NEWEST_FIRST' ? 'DESC' : 'ASC';
     if (after) {
@@ -203,21 +262,22 @@ export class ArticleService {
     }
     parameters.push(first + 1);
     const limit = `$${parameters.length}`;
-    // The page is cut first, so the extras are computed for its rows only.
-    const rows = await this.sql.rows(
-      `SELECT "page".* ${this.extrasSql(extras, '"page"."a_id"', parameters)}
+    // The page is cut first, so what the select list computes is computed for its rows only. The statement runs on its
+    // cached generic plan: planning it afresh for each request's values cost PostgreSQL more than running it. A generic
+    // plan cannot know how small `limit` is and, guessing a tenth of the table, would sort every article; the constant
+    // inner LIMIT (the largest page) tells it the page is small, and execution stops at the outer LIMIT anyway.
+    return this.sql.rows(
+      `SELECT ${selectList(parameters)}
        FROM (
          SELECT ${this.teaserSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
          WHERE ${conditions.join(' AND ')}
          ORDER BY "a"."published_at" ${direction}, "a"."id" ${direction}
-         LIMIT ${limit}
+         LIMIT ${MAX_PAGE_SIZE + 1}
        ) "page"
-       ORDER BY "page"."a_published_at" ${direction}, "page"."a_id" ${direction}`,
+       ORDER BY "page"."a_published_at" ${direction}, "page"."a_id" ${direction}
+       LIMIT ${limit}`,
       parameters,
-    );
-    return toPage(
-      rows.map((row) => this.readExtras(row, this.readWithRefs(row), extras)),
-      first,
+      { plan: 'generic' },
     );
   }
 

@@ -64,6 +64,44 @@ export class CommentService {
              FROM (${visibleCountsSql(`"v"."article_id" = ${articleIdSql}`)}) "counts")`;
   }
 
+  /**
+   * A scalar subquery: how many visible comments (all, or top-level only) the article `articleIdSql` has, as
+   * visibleCountsSql() counts them. Only replies look their parent up (joining every comment to its parent cost more).
+   */
+  visibleCountSql(articleIdSql: string, which: 'all' | 'topLevel'): string {
+    const visible =
+      which === 'all'
+        ? `("v"."parent_id" IS NULL OR EXISTS (SELECT 1 FROM "comment" "vp" WHERE "vp"."id" = "v"."parent_id" AND "vp"."status" = 'APPROVED'))`
+        : `"v"."parent_id" IS NULL`;
+    return `(SELECT count(*)::int FROM "comment" "v" WHERE "v"."article_id" = ${articleIdSql} AND "v"."status" = 'APPROVED' AND ${visible})`;
+  }
+
+  /** A scalar subquery: how many approved direct replies the comment `commentIdSql` has. */
+  replyCountSql(commentIdSql: string): string {
+    return `(SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = ${commentIdSql} AND "r"."status" = 'APPROVED')::int`;
+  }
+
+  /**
+   * A subquery (use it as `FROM (...) "alias"`) of the first `limitSql` approved top-level comments of the article
+   * `articleIdSql`, oldest first, with the comment table's columns.
+   */
+  threadPageSql(articleIdSql: string, limitSql: string): string {
+    return `SELECT "c".* FROM "comment" "c"
+            WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
+            ORDER BY "c"."created_at", "c"."id"
+            LIMIT ${limitSql}`;
+  }
+
+  /** The order of threadPageSql(), for an aggregate over its rows under `alias`. */
+  threadOrderSql(alias: string): string {
+    return `"${alias}"."created_at", "${alias}"."id"`;
+  }
+
+  /** The SQL of a comment property on a row of the comment table under `alias`. */
+  columnSql(alias: string, property: keyof Comment & string): string {
+    return this.rows.columnOf(alias, null, property);
+  }
+
   countsFromJson(json: unknown): ArticleCommentCounts {
     const counts = json as { all: number; topLevel: number };
     return { all: Number(counts.all), topLevel: Number(counts.topLevel) };

@@ -32,6 +32,12 @@ export class EntityRows<T extends object> {
       .join(', ');
   }
 
+  /** The column of a property, as select(alias) names it: `"<alias>"."<column>"` on `from` (a table or subquery alias). */
+  columnOf(from: string, alias: string | null, property: keyof T & string): string {
+    const column = this.columns.find((candidate) => candidate.property === property) ?? notAColumn(this.metadata.name, property);
+    return alias === null ? `"${from}"."${column.column}"` : `"${from}"."${alias}_${column.column}"`;
+  }
+
   /** The same list for a RETURNING clause (no table qualifier), read back with read(row, alias). */
   returning(alias: string): string {
     return this.columns.map(({ column }) => `"${column}" AS "${alias}_${column}"`).join(', ');
@@ -123,4 +129,8 @@ export async function pageByCreated<T extends ObjectLiteral>(
     query.andWhere(`(${row}.createdAt, ${row}.id) ${comparison} (:afterCreatedAt, :afterId)`, { afterCreatedAt: after.createdAt, afterId: after.id });
   }
   return toPage(await query.getMany(), first);
+}
+
+function notAColumn(entity: string, property: string): never {
+  throw new Error(`${entity}.${property} is not a selected column`);
 }

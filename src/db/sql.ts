@@ -5,6 +5,9 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SLOW_STATEMENT_MS } from './data-source';
 import type { SqlStatementCounter } from './sql-statement-counter';
 
+/** Distinct statement texts prepared on each connection, at most. */
+export const MAX_PREPARED_STATEMENTS = 500;
+
 /**
  * Read statements on the hot path (every list, loader and search) as named prepared statements on the DataSource's own
  * pg pool. PostgreSQL then parses each statement once per connection and can reuse its plan, where TypeORM's
@@ -22,6 +25,7 @@ export class Sql {
     private readonly prepare: boolean,
     /** Connections set to plan_cache_mode=force_generic_plan, for `plan: 'generic'` statements (none: the main pool). */
     private readonly genericPlans: Pool | null = null,
+    private readonly maxPrepared = MAX_PREPARED_STATEMENTS,
   ) {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
   }
@@ -44,9 +48,8 @@ export class Sql {
     const startedAt = performance.now();
     try {
       const pool = plan === 'generic' && this.genericPlans ? this.genericPlans : this.pool;
-      const result = this.prepare && plan !== 'fresh'
-        ? await pool.query<R>({ name: this.nameOf(text), text, values: values as unknown[] })
-        : await this.pool.query<R>(text, values as unknown[]);
+      const name = this.prepare && plan !== 'fresh' ? this.nameOf(text) : null;
+      const result = name ? await pool.query<R>({ name, text, values: values as unknown[] }) : await this.pool.query<R>(text, values as unknown[]);
       const elapsed = performance.now() - startedAt;
       if (elapsed > SLOW_STATEMENT_MS) this.counter?.logQuerySlow(Math.round(elapsed), text);
       return result.rows;
@@ -56,14 +59,25 @@ export class Sql {
     }
   }
 
+  /** How many distinct statements are prepared (on each connection that ran them). */
+  get preparedCount(): number {
+    return this.names.size;
+  }
+
   /** Closes the generic-plan connections (the main pool is the DataSource's to close). */
   async close(): Promise<void> {
     await this.genericPlans?.end();
   }
 
-  private nameOf(text: string): string {
+  /**
+   * The prepared statement's name, or null past `maxPrepared` distinct texts. Direct reads compile a
+   * statement per distinct query shape, which clients choose: each connection keeps every statement it prepared, so
+   * their number is bounded here and the rest run unprepared.
+   */
+  private nameOf(text: string): string | null {
     let name = this.names.get(text);
     if (!name) {
+      if (this.names.size >= this.maxPrepared) return null;
       name = `masthead_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
       this.names.set(text, name);
     }

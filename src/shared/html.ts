@@ -35,6 +35,11 @@ export function readingTimeMinutes(wordCount: number): number {
   return Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE));
 }
 
+/** readingTimeMinutes() in SQL, of an integer word count. */
+export function readingTimeMinutesSql(wordCountSql: string): string {
+  return `greatest(1, ceil((${wordCountSql})::numeric / ${WORDS_PER_MINUTE}))::int`;
+}
+
 /**
  * Turns a search snippet cut from tag-stripped HTML (so it may hold entities), with matches between `start` and
  * `end` marker characters, into a safe HTML fragment: text escaped, matches in <mark>.

@@ -215,6 +215,14 @@ export abstract class ConnectionBase<T> {
   }
 }
 
+/** A connection that is not a GraphQL type of its own, for readers other than the executor (shared/direct-reads.ts). */
+class PlainConnection<T> extends ConnectionBase<T> {}
+
+/** ConnectionBase.build for a PlainConnection. */
+export function plainConnection<T>(page: Page<T>, cursorOf: (node: T) => string, countTotal: () => Promise<number>, after: string | null | undefined): ConnectionBase<T> {
+  return PlainConnection.build<T, PlainConnection<T>>(page, cursorOf, countTotal, after);
+}
+
 /**
  * Query cost of a paginated field: its items times what each item asks for. With graphql-query-complexity this makes
  * `first: 100` nested three deep cost a million, which the cost limit refuses before anything runs. A `first` outside

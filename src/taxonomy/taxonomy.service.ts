@@ -56,6 +56,16 @@ export class TaxonomyService {
                    WHERE "at"."article_id" = ${articleIdSql}) "x")`;
   }
 
+  /**
+   * As tagsJsonSql(), each tag given as the JSON `tagJsonSql` builds from the SQL of its columns
+   * (`column(property)`), in the same order.
+   */
+  tagsBuiltSql(articleIdSql: string, tagJsonSql: (column: (property: keyof Tag & string) => string) => string): string {
+    return `(SELECT coalesce(json_agg(${tagJsonSql((property) => this.tagRows.columnOf('t', null, property))} ORDER BY "t"."name", "t"."id"), '[]'::json)
+             FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
+             WHERE "at"."article_id" = ${articleIdSql})`;
+  }
+
   tagsFromJson(json: unknown): Tag[] {
     return (json as Record<string, unknown>[]).map((row) => this.tagRows.readJson(row, 't'));
   }

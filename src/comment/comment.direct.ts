@@ -1,0 +1,68 @@
+import { notDirect, type DirectReadsSpec, type JsonBuild, type SelectedField, type SqlFields } from '../shared/direct-reads';
+import { isoTimestampSql } from '../db/json-sql';
+import { MAX_PAGE_SIZE } from '../shared/pagination';
+import type { Comment } from './comment.entity';
+
+/** Where a built thread comes from: the article whose approved top-level comments it pages. */
+interface ThreadScope {
+  articleIdSql: string;
+  first: number;
+}
+
+/** SQL of the columns of one comment row. */
+type CommentColumns = (property: keyof Comment & string) => string;
+
+/**
+ * An article's `comments` connection built in SQL, as threadConnection() answers it for the public (no viewer token)
+ * first page. Cursors are left to the executor: a query that asks for them is not answered directly.
+ */
+export function threadSql(articleIdSql: string, field: SelectedField, json: JsonBuild): string {
+  const { first, after, viewerToken } = field.args as { first?: unknown; after?: unknown; viewerToken?: unknown };
+  // The same bounds ThreadArgs validates; anything else goes to the resolver, which reports it.
+  if (after != null || viewerToken != null || !Number.isInteger(first) || (first as number) < 1 || (first as number) > MAX_PAGE_SIZE) {
+    notDirect('not the first public page of a thread');
+  }
+  return json.object(field, { articleIdSql, first: first as number } satisfies ThreadScope);
+}
+
+/** A thread's page info (PageInfo's other uses are read in JavaScript). */
+const threadPageInfo: SqlFields<ThreadScope> = {
+  hasNextPage: ({ articleIdSql, first }, _field, json) =>
+    `((SELECT count(*) FROM (${json.context.services.comments.threadPageSql(articleIdSql, json.param(first + 1, 'int'))}) "more") > ${json.param(first, 'int')})`,
+  // Only first pages are built.
+  hasPreviousPage: () => 'false',
+};
+
+const commentConnection: SqlFields<ThreadScope> = {
+  edges: ({ articleIdSql, first }, field, json) => {
+    const { comments } = json.context.services;
+    const edge = json.object(field, (property: keyof Comment & string) => comments.columnSql('c', property));
+    return `(SELECT coalesce(json_agg(${edge} ORDER BY ${comments.threadOrderSql('c')}), '[]'::json)
+             FROM (${comments.threadPageSql(articleIdSql, json.param(first, 'int'))}) "c")`;
+  },
+  pageInfo: (scope, field, json) => json.objectWith(field, scope, threadPageInfo),
+  totalCount: ({ articleIdSql }, _field, json) => json.context.services.comments.visibleCountSql(articleIdSql, 'topLevel'),
+};
+
+const commentEdge: SqlFields<CommentColumns> = {
+  node: (columns, field, json) => json.object(field, columns),
+};
+
+const comment: SqlFields<CommentColumns> = {
+  id: (column) => column('id'),
+  authorName: (column) => column('authorName'),
+  authorUrl: (column) => column('authorUrl'),
+  body: (column) => column('body'),
+  status: (column) => column('status'),
+  depth: (column) => column('depth'),
+  createdAt: (column) => isoTimestampSql(column('createdAt')),
+  editedAt: (column) => isoTimestampSql(column('editedAt')),
+  replyCount: (column, _field, json) => json.context.services.comments.replyCountSql(column('id')),
+};
+
+/** A public comment as a thread shows it, built in SQL; its replies, parent and cursors are left to the executor. */
+export const commentDirectReads: DirectReadsSpec = {
+  roots: {},
+  types: {},
+  built: { CommentConnection: commentConnection, CommentEdge: commentEdge, Comment: comment },
+};

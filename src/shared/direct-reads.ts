@@ -1,0 +1,323 @@
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextResponseForOperation } from '@apollo/server';
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import type { ResolveTree } from 'graphql-parse-resolve-info';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../context';
+import { sqlText } from '../db/json-sql';
+import type { ConnectionBase, Edge, PageInfo } from './pagination';
+
+/**
+ * Direct reads: the public read queries a site sends on every page view (the front page's article list with what a
+ * teaser shows) are answered without the GraphQL executor, PostGraphile-style. The root (`articles`) runs the
+ * service's own statement, cursors and checks; each article in it is built by PostgreSQL as the JSON object the query
+ * asks for (json_build_object in selection order, aliases and __typename included; `built` tables per GraphQL type
+ * give each field's SQL), and that object goes into the response as it is. The few objects around it (the connection,
+ * its edges and page info) are read in JavaScript through `types` tables of getters.
+ *
+ * Why: on the front page the executor's per-field machinery (a resolver call, a promise and a DataLoader lookup for
+ * every author, section, tag list, count and thread of every article, then entities built from rows and serialised
+ * again) cost the gateway twice as much CPU as the rest of the request together.
+ *
+ * A query is answered here only if every field it selects is in the tables and its arguments pass the same checks the
+ * resolvers make. Anything else (a field not in the tables, an invalid argument, an error while reading) goes to the
+ * executor as before, which answers it or reports the error as it always does: this path never produces an error of
+ * its own. GRAPHQL_DIRECT_READS=false turns it off. test/article/direct-reads.test.ts compares both paths' bytes over
+ * many query shapes, and test/db/json-sql.test.ts the SQL that mirrors a resolver's JavaScript (dates, URLs).
+ */
+
+/** The parts of a query this path does not answer; the executor will. Not an error. */
+export class NotDirect extends Error {}
+
+export function notDirect(why: string): never {
+  throw new NotDirect(why);
+}
+
+/** One field of the query, its arguments resolved, with what it selects (for composite types) by type name. */
+export interface SelectedField extends ResolveTree {
+  /** The field's declared type; null for __typename. */
+  type: GraphQLOutputType | null;
+  fieldsByTypeName: Record<string, Record<string, SelectedField>>;
+  /** Set by check(): how to read the field, and what it selects in response order. */
+  read?: FieldGetter<never>;
+  children?: SelectedField[];
+}
+
+/** Reads one GraphQL field off a source object. May return a promise (a count read only when asked for). */
+export type FieldGetter<S> = (source: S, args: Record<string, unknown>, context: RequestContext) => unknown;
+export type DirectFields<S> = Record<string, FieldGetter<S>>;
+
+/**
+ * Answers one root Query field: what its resolver would return (the object the fields are then read from). `json`
+ * compiles selections of built types (`DirectReadsSpec.built`) into SQL, its placeholders numbered after `parameters`.
+ */
+export type DirectRoot = (
+  args: Record<string, unknown>,
+  field: SelectedField,
+  context: RequestContext,
+  json: (parameters: unknown[]) => JsonBuild,
+) => Promise<unknown>;
+
+/** Gives, as SQL, the JSON of one field of a built type, from `scope` (the columns the statement offers). */
+export type SqlField<S> = (scope: S, field: SelectedField, json: JsonBuild) => string;
+export type SqlFields<S> = Record<string, SqlField<S>>;
+
+export interface DirectReadsSpec {
+  roots: Record<string, DirectRoot>;
+  /** Types whose objects are read in JavaScript, field by field. */
+  types: Record<string, DirectFields<never>>;
+  /**
+   * Types whose objects PostgreSQL builds, exactly as the response carries them: a root's statement selects
+   * json_build_object(...) of what the query asks (JsonBuild.object), and the object (as BuiltJson) goes into the
+   * response as it is. A type may have both: read in JavaScript where a root returns it, built where it sits inside
+   * a built object.
+   */
+  built?: Record<string, SqlFields<never>>;
+}
+
+/** json_build_object takes at most 100 arguments: 50 keys and their values. */
+const MAX_BUILT_FIELDS = 50;
+
+/** Compiles selections of built types into SQL for one statement. */
+export class JsonBuild {
+  constructor(
+    private readonly built: ReadonlyMap<string, SqlFields<never>>,
+    readonly parameters: unknown[],
+    readonly context: RequestContext,
+  ) {}
+
+  /** A placeholder for `value`, with an optional cast. */
+  param(value: unknown, cast?: string): string {
+    this.parameters.push(value);
+    return `$${this.parameters.length}${cast ? `::${cast}` : ''}`;
+  }
+
+  /** json_build_object of what `field` selects on its (built) type, in response order, read from `scope`. */
+  object(field: SelectedField, scope: unknown): string {
+    const type = getNamedType(field.type as GraphQLOutputType);
+    return this.objectWith(field, scope as never, this.built.get(type.name) ?? notDirect(`${type.name} is not built in SQL`));
+  }
+
+  /** As object(), with the given field table (for a type whose SQL depends on where it sits, as PageInfo does). */
+  objectWith<S>(field: SelectedField, scope: S, fields: SqlFields<S>): string {
+    const type = getNamedType(field.type as GraphQLOutputType);
+    const children = childrenOf(field);
+    if (children.length > MAX_BUILT_FIELDS) notDirect(`more than ${MAX_BUILT_FIELDS} fields on one ${type.name}`);
+    const entries = children.map((child) => {
+      if (child.name === '__typename') return `${sqlText(child.alias)}, ${sqlText(type.name)}`;
+      const build = Object.hasOwn(fields, child.name) ? fields[child.name] : notDirect(`no SQL for ${type.name}.${child.name}`);
+      return `${sqlText(child.alias)}, ${build(scope, child, this)}`;
+    });
+    return `json_build_object(${entries.join(', ')})`;
+  }
+}
+
+/** A value PostgreSQL built in its response form (JsonBuild): it goes into the response as it is. */
+export class BuiltJson {
+  constructor(readonly json: unknown) {}
+}
+
+/** Getters for fields that are plain properties of the source object, named as the GraphQL field. */
+export function properties<S extends object>(...names: (keyof S & string)[]): DirectFields<S> {
+  return Object.fromEntries(names.map((name) => [name, (source: S) => source[name]]));
+}
+
+/** Connection, edge and page info types of a node type, read off the objects shared/pagination.ts builds. */
+export function connectionFields(nodeName: string): Record<string, DirectFields<never>> {
+  return {
+    [`${nodeName}Connection`]: properties<ConnectionBase<unknown>>('edges', 'pageInfo', 'totalCount'),
+    [`${nodeName}Edge`]: properties<Edge<unknown>>('cursor', 'node'),
+    PageInfo: properties<PageInfo>('hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'),
+  };
+}
+
+/** The children of a selected field, in the order the response lists them. */
+export function childrenOf(field: SelectedField): SelectedField[] {
+  const named = field.type && getNamedType(field.type);
+  return named ? Object.values(field.fieldsByTypeName[named.name] ?? {}) : [];
+}
+
+export class DirectReads {
+  private readonly roots = new Map<string, DirectRoot>();
+  private readonly types = new Map<string, DirectFields<never>>();
+  private readonly built = new Map<string, SqlFields<never>>();
+  /** Queries answered here since start, for tests and the benchmark. */
+  answered = 0;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    specs: DirectReadsSpec[],
+    private readonly log: Logger,
+  ) {
+    for (const spec of specs) {
+      for (const [name, root] of Object.entries(spec.roots)) this.roots.set(name, root);
+      for (const [name, fields] of Object.entries(spec.types)) this.types.set(name, { ...this.types.get(name), ...fields });
+      for (const [name, fields] of Object.entries(spec.built ?? {})) this.built.set(name, { ...this.built.get(name), ...fields });
+    }
+  }
+
+  plugin(): ApolloServerPlugin<RequestContext> {
+    return {
+      requestDidStart: async () => ({
+        responseForOperation: async (requestContext) => {
+          const data = await this.answer(requestContext);
+          if (!data) return null;
+          this.answered++;
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data } } };
+        },
+      }),
+    };
+  }
+
+  /** The query's data, or null when the executor should answer it. */
+  private async answer(requestContext: GraphQLRequestContextResponseForOperation<RequestContext>): Promise<Record<string, unknown> | null> {
+    const { operation, document, request, contextValue } = requestContext;
+    if (operation.operation !== 'query') return null;
+    try {
+      const variables = getVariableValues(this.schema, operation.variableDefinitions ?? [], request.variables ?? {});
+      if (variables.errors) return null;
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+      const queryType = this.schema.getQueryType() as GraphQLObjectType;
+      const selected = this.collect(queryType, operation.selectionSet, fragments, variables.coerced, {});
+      // Everything is checked before anything is read, so an unsupported query costs no statement.
+      for (const field of Object.values(selected)) {
+        if (field.name === '__typename') continue;
+        if (!this.roots.has(field.name)) notDirect(`no direct read of Query.${field.name}`);
+        this.check(field);
+      }
+      const data: Record<string, unknown> = {};
+      const pending: Promise<void>[] = [];
+      await Promise.all(
+        Object.values(selected).map(async (field) => {
+          if (field.name === '__typename') return void (data[field.alias] = queryType.name);
+          const root = this.roots.get(field.name) as DirectRoot;
+          data[field.alias] = null;
+          const value = await root(field.args, field, contextValue, (parameters) => new JsonBuild(this.built, parameters, contextValue));
+          data[field.alias] = this.complete(value, field.type as GraphQLOutputType, field, contextValue, pending);
+        }),
+      );
+      // Values read only when asked for (totalCount) arrive here; each may add more.
+      while (pending.length) await Promise.all(pending.splice(0));
+      return data;
+    } catch (error) {
+      if (error instanceof NotDirect) this.log.debug({ why: error.message, operation: requestContext.operationName }, 'left to the executor');
+      else this.log.debug({ err: error, operation: requestContext.operationName }, 'direct read failed; left to the executor');
+      return null;
+    }
+  }
+
+  /** The fields a selection set selects on `type`, keyed by response key, as graphql-js collects them. */
+  private collect(
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode,
+    fragments: Record<string, FragmentDefinitionNode>,
+    variables: Record<string, unknown>,
+    into: Record<string, SelectedField>,
+  ): Record<string, SelectedField> {
+    for (const node of selectionSet.selections) {
+      if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) continue;
+      if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) continue;
+      if (node.kind === Kind.FIELD) {
+        const name = node.name.value;
+        const alias = node.alias?.value ?? name;
+        let field = into[alias];
+        if (!field) {
+          if (name === '__typename') {
+            into[alias] = { name, alias, args: {}, type: null, fieldsByTypeName: {} };
+            continue;
+          }
+          const definition = type.getFields()[name] ?? notDirect(`${type.name}.${name} is not a field`);
+          const named = getNamedType(definition.type);
+          field = into[alias] = {
+            name,
+            alias,
+            args: getArgumentValues(definition, node, variables) as ResolveTree['args'],
+            type: definition.type,
+            fieldsByTypeName: isLeafType(named) ? {} : { [named.name]: {} },
+          };
+        }
+        if (node.selectionSet) {
+          const named = getNamedType(field.type as GraphQLOutputType);
+          if (!isObjectType(named)) notDirect(`${named.name} is abstract`);
+          this.collect(named, node.selectionSet, fragments, variables, field.fieldsByTypeName[named.name]);
+        }
+      } else {
+        const fragment = node.kind === Kind.INLINE_FRAGMENT ? node : (fragments[node.name.value] ?? notDirect(`no fragment ${node.name.value}`));
+        if (!this.applies(fragment.typeCondition?.name.value, type)) continue;
+        this.collect(type, fragment.selectionSet, fragments, variables, into);
+      }
+    }
+    return into;
+  }
+
+  private applies(typeCondition: string | undefined, type: GraphQLObjectType): boolean {
+    if (!typeCondition || typeCondition === type.name) return true;
+    const condition = this.schema.getType(typeCondition);
+    return condition !== undefined && isAbstractType(condition) && this.schema.isSubType(condition, type);
+  }
+
+  /** Throws NotDirect unless every field `field` selects has a getter; notes each one's getter and children. */
+  private check(field: SelectedField): void {
+    const named = getNamedType(field.type as GraphQLOutputType);
+    if (isLeafType(named)) return;
+    const getters = this.types.get(named.name);
+    // Built types are checked as their SQL is compiled, still before any statement runs.
+    if (!getters && this.built.has(named.name)) return;
+    if (!getters) notDirect(`no direct reads of ${named.name}`);
+    field.children = childrenOf(field);
+    for (const child of field.children) {
+      if (child.name === '__typename') continue;
+      child.read = Object.hasOwn(getters, child.name) ? getters[child.name] : notDirect(`no direct read of ${named.name}.${child.name}`);
+      this.check(child);
+    }
+  }
+
+  /** A value in its response form, as graphql-js's completeValue makes it. */
+  private complete(value: unknown, type: GraphQLOutputType, field: SelectedField, context: RequestContext, pending: Promise<void>[]): unknown {
+    if (isNonNullType(type)) {
+      const completed = this.complete(value, type.ofType, field, context, pending);
+      // The executor would report an error here: let it.
+      return completed === null ? notDirect(`null for non-null ${field.name}`) : completed;
+    }
+    if (value == null) return null;
+    if (value instanceof BuiltJson) return value.json;
+    if (isListType(type)) {
+      if (!Array.isArray(value)) notDirect(`${field.name} is not a list`);
+      return value.map((item) => this.complete(item, type.ofType, field, context, pending));
+    }
+    if (isLeafType(type)) return type.serialize(value) ?? null;
+    const result: Record<string, unknown> = {};
+    for (const child of field.children as SelectedField[]) {
+      if (child.name === '__typename') {
+        result[child.alias] = (type as GraphQLObjectType).name;
+        continue;
+      }
+      const childValue = (child.read as FieldGetter<unknown>)(value, child.args, context);
+      if (childValue instanceof Promise) {
+        result[child.alias] = null;
+        pending.push(childValue.then((resolved) => void (result[child.alias] = this.complete(resolved, child.type as GraphQLOutputType, child, context, pending))));
+      } else {
+        result[child.alias] = this.complete(childValue, child.type as GraphQLOutputType, child, context, pending);
+      }
+    }
+    return result;
+  }
+}
