@@ -170,8 +170,8 @@ describe('internal errors', () => {
     await t.reset();
     const f = factories(t.app.dataSource);
     const article = await f.makeArticle();
-    // Break the database under the running app: the comment table disappears.
-    await t.app.dataSource.query('ALTER TABLE "comment" RENAME TO "comment_hidden"');
+    // Break the database under the running app: the table of comment counts disappears.
+    await t.app.dataSource.query('ALTER TABLE "article_comment_count" RENAME TO "article_comment_count_hidden"');
     try {
       const response = await t.gql(`query ($id: ID) { article(id: $id) { title commentCount } }`, { id: article.id });
       expect(response.status).toBe(200);
@@ -182,8 +182,14 @@ describe('internal errors', () => {
       // The counts are read with the article itself, so the failure surfaces at `article`.
       expect(error).toMatchObject({ message: 'Internal server error', path: ['article'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       expectNoInternals(JSON.stringify(response.body));
+      // The article list (a direct read, shared/direct-reads.ts) fails over to the executor, which reports it the same way.
+      const list = await t.gql(`{ articles(first: 5) { edges { node { title commentCount } } } }`);
+      expect(list.status).toBe(200);
+      expect(list.body.data).toBeNull();
+      expect(list.body.errors).toMatchObject([{ message: 'Internal server error', path: ['articles'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      expectNoInternals(JSON.stringify(list.body));
     } finally {
-      await t.app.dataSource.query('ALTER TABLE "comment_hidden" RENAME TO "comment"');
+      await t.app.dataSource.query('ALTER TABLE "article_comment_count_hidden" RENAME TO "article_comment_count"');
     }
   });
 });

@@ -18,17 +18,6 @@ export interface CommentWithReplyCount {
 }
 
 /**
- * Counts visible comments of the articles matching `articleCondition` (on alias "v"): approved, and either
- * top-level or replying to an approved comment, so a reply under a comment that moderation took down is not counted.
- */
-function visibleCountsSql(articleCondition: string): string {
-  return `SELECT "v"."article_id", count(*) AS "all", count(*) FILTER (WHERE "v"."parent_id" IS NULL) AS "top_level"
-          FROM "comment" "v" LEFT JOIN "comment" "vp" ON "vp"."id" = "v"."parent_id"
-          WHERE ${articleCondition} AND "v"."status" = 'APPROVED' AND ("v"."parent_id" IS NULL OR "vp"."status" = 'APPROVED')
-          GROUP BY "v"."article_id"`;
-}
-
-/**
  * Reads of the public thread under an article. Statuses are written into the SQL, not passed as parameters, so the
  * planner can use the partial indexes built for approved comments. Private columns (the commenter's address) are
  * never read here.
@@ -56,29 +45,20 @@ export class CommentService {
   }
 
   /**
-   * A select-list expression giving, as JSON, the approved comment counts of the article whose id is
-   * `articleIdSql`. Read the result with countsFromJson().
+   * A select-list expression giving, as JSON, the visible comment counts of the article whose id is `articleIdSql`.
+   * Read the result with countsFromJson().
    */
   countsJsonSql(articleIdSql: string): string {
-    return `(SELECT json_build_object('all', coalesce(sum("counts"."all"), 0), 'topLevel', coalesce(sum("counts"."top_level"), 0))
-             FROM (${visibleCountsSql(`"v"."article_id" = ${articleIdSql}`)}) "counts")`;
+    return `coalesce((SELECT json_build_object('all', "n"."visible", 'topLevel', "n"."top_level") FROM "article_comment_count" "n" WHERE "n"."article_id" = ${articleIdSql}),
+                     json_build_object('all', 0, 'topLevel', 0))`;
   }
 
   /**
-   * A scalar subquery: how many visible comments (all, or top-level only) the article `articleIdSql` has, as
-   * visibleCountsSql() counts them. Only replies look their parent up (joining every comment to its parent cost more).
+   * A scalar subquery: how many visible comments (all: approved, and top-level or under an approved comment; or
+   * top-level only) the article `articleIdSql` has. The database keeps the counts (ArticleCommentCount).
    */
   visibleCountSql(articleIdSql: string, which: 'all' | 'topLevel'): string {
-    const visible =
-      which === 'all'
-        ? `("v"."parent_id" IS NULL OR EXISTS (SELECT 1 FROM "comment" "vp" WHERE "vp"."id" = "v"."parent_id" AND "vp"."status" = 'APPROVED'))`
-        : `"v"."parent_id" IS NULL`;
-    return `(SELECT count(*)::int FROM "comment" "v" WHERE "v"."article_id" = ${articleIdSql} AND "v"."status" = 'APPROVED' AND ${visible})`;
-  }
-
-  /** A scalar subquery: how many approved direct replies the comment `commentIdSql` has. */
-  replyCountSql(commentIdSql: string): string {
-    return `(SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = ${commentIdSql} AND "r"."status" = 'APPROVED')::int`;
+    return `coalesce((SELECT "n"."${which === 'all' ? 'visible' : 'top_level'}" FROM "article_comment_count" "n" WHERE "n"."article_id" = ${articleIdSql}), 0)`;
   }
 
   /**
@@ -114,8 +94,7 @@ export class CommentService {
    */
   threadJsonSql(articleIdSql: string, limitSql: string): string {
     return `(SELECT coalesce(json_agg("x" ORDER BY "x"."c_created_at", "x"."c_id"), '[]'::json)
-             FROM (SELECT ${this.publicColumns},
-                          (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "c"."id" AND "r"."status" = 'APPROVED')::int AS "reply_count"
+             FROM (SELECT ${this.publicColumns}
                    FROM "comment" "c"
                    WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
                    ORDER BY "c"."created_at", "c"."id"
@@ -125,7 +104,10 @@ export class CommentService {
   threadFromJson(json: unknown, first: number): Page<CommentWithReplyCount> {
     const rows = json as Record<string, unknown>[];
     return toPage(
-      rows.map((row) => ({ comment: this.rows.readJson(row, 'c'), replyCount: Number(row.reply_count) })),
+      rows.map((row) => {
+        const comment = this.rows.readJson(row, 'c');
+        return { comment, replyCount: comment.replyCount };
+      }),
       first,
     );
   }
@@ -133,8 +115,7 @@ export class CommentService {
   /** Visible comment counts of each article; articles without comments are absent. */
   async countsByArticle(articleIds: readonly string[]): Promise<Map<string, ArticleCommentCounts>> {
     const rows = await this.sql.rows<{ article_id: string; all: number; top_level: number }>(
-      `SELECT "article_id"::text AS "article_id", "all"::int AS "all", "top_level"::int AS "top_level"
-       FROM (${visibleCountsSql('"v"."article_id" = ANY($1::uuid[])')}) "counts"`,
+      `SELECT "article_id"::text AS "article_id", "visible" AS "all", "top_level" FROM "article_comment_count" WHERE "article_id" = ANY($1::uuid[])`,
       [articleIds],
     );
     return new Map(rows.map((row) => [row.article_id, { all: row.all, topLevel: row.top_level }]));
@@ -142,13 +123,11 @@ export class CommentService {
 
   /** Approved reply counts of each comment; comments without replies are absent. */
   async replyCounts(commentIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { parent_id: string; count: number }[] = await this.sql.rows(
-      `SELECT "parent_id"::text AS "parent_id", count(*)::int AS "count"
-       FROM "comment" WHERE "parent_id" = ANY($1::uuid[]) AND "status" = 'APPROVED'
-       GROUP BY "parent_id"`,
+    const rows: { id: string; count: number }[] = await this.sql.rows(
+      `SELECT "id"::text AS "id", "reply_count" AS "count" FROM "comment" WHERE "id" = ANY($1::uuid[]) AND "reply_count" > 0`,
       [commentIds],
     );
-    return new Map(rows.map((row) => [row.parent_id, row.count]));
+    return new Map(rows.map((row) => [row.id, row.count]));
   }
 
   /** The first page of each article's approved top-level comments, oldest first, in one statement. */
@@ -219,8 +198,7 @@ export class CommentService {
       visible = `("c"."status" = 'APPROVED' OR ("c"."status" = 'PENDING' AND "c"."viewer_key" = $${parameters.length}::uuid))`;
     }
     const rows: Record<string, unknown>[] = await this.sql.rows(
-      `SELECT "k"."owner_id"::text AS "owner_id", "page".*,
-              (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "page"."c_id" AND "r"."status" = 'APPROVED')::int AS "reply_count"
+      `SELECT "k"."owner_id"::text AS "owner_id", "page".*
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("owner_id", "position")
        CROSS JOIN LATERAL (
          SELECT ${this.publicColumns} FROM "comment" "c"
@@ -231,7 +209,10 @@ export class CommentService {
        ORDER BY "k"."position", "page"."c_created_at", "page"."c_id"`,
       parameters,
     );
-    const grouped = groupRows(rows, 'owner_id', (row) => ({ comment: this.rows.require(row, 'c'), replyCount: row.reply_count as number }));
+    const grouped = groupRows(rows, 'owner_id', (row) => {
+      const comment = this.rows.require(row, 'c');
+      return { comment, replyCount: comment.replyCount };
+    });
     return new Map(ownerIds.map((id) => [id, toPage(grouped.get(id) ?? [], first)]));
   }
 }
