@@ -21,7 +21,16 @@ export function introspectionPolicy(allowAnonymous: boolean): ApolloServerPlugin
   };
 }
 
+/** Apollo keeps one DocumentNode per distinct query: each is looked through once, not on every request. */
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
 function introspects(document: DocumentNode): boolean {
+  let found = introspecting.get(document);
+  if (found === undefined) introspecting.set(document, (found = asksForSchema(document)));
+  return found;
+}
+
+function asksForSchema(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

@@ -16,8 +16,12 @@ export interface ClientInfo {
 
 export function clientInfo(request: Request, secret: string): ClientInfo {
   const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+  let addressHash: string | undefined;
   return {
-    addressHash: hmacHex(secret, `ip:${address}`),
+    // Hashed when first needed: only writes and views use it, and reads are most requests.
+    get addressHash() {
+      return (addressHash ??= hmacHex(secret, `ip:${address}`));
+    },
     userAgent: request.get('user-agent')?.slice(0, 500) ?? null,
     referrer: request.get('referer')?.slice(0, 500) ?? null,
   };
