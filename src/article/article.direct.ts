@@ -10,7 +10,7 @@ import type { Section } from '../taxonomy/section.entity';
 import type { Tag } from '../taxonomy/tag.entity';
 import { articleListing } from './article.connections';
 import { ArticleFilter, ArticlesArgs } from './article.inputs';
-import type { BuiltArticle, TeaserColumns } from './article.service';
+import type { BuiltArticle, PublishedPosition, TeaserColumns } from './article.service';
 
 /** The same class-validator checks the `articles` resolver's arguments go through (schema.ts). */
 const validateArguments = rememberingClassValidator();
@@ -36,8 +36,14 @@ async function articles(args: Record<string, unknown>, field: SelectedField, con
     notDirect('invalid arguments');
   }
   const { criteria, order, cursor } = articleListing(input);
+  let after: PublishedPosition | null;
+  try {
+    after = cursor.decode(input.after);
+  } catch {
+    notDirect('not a cursor of this list');
+  }
   const node = nodeSelection(field);
-  const page = await context.services.articles.listPublicBuilt(criteria, order, input.first, cursor.decode(input.after), (columns, parameters) =>
+  const page = await context.services.articles.listPublicBuilt(criteria, order, input.first, after, (columns, parameters) =>
     node ? json(parameters).object(node, columns) : 'NULL',
   );
   const positions = new WeakMap<BuiltJson, BuiltArticle>();

@@ -42,8 +42,9 @@ export class ArticleLinks {
       dd: `lpad(extract(day FROM ${date})::int::text, 2, '0')`,
     };
     // The template split at its placeholders: literal text at even positions, placeholder names at odd ones.
-    const parts = (this.baseUrl + this.pathTemplate).split(/\{(slug|id|yyyy|mm|dd)\}/);
-    return `(${parts.map((part, index) => (index % 2 ? values[part] : sqlText(part))).join(' || ')})`;
+    const parts = this.pathTemplate.split(/\{(slug|id|yyyy|mm|dd)\}/);
+    const sql = parts.map((part, index) => (index % 2 ? values[part] : sqlText(part))).filter((part) => part !== "''");
+    return `(${[sqlText(this.baseUrl), ...sql].join(' || ')})`;
   }
 
   shareLinks(article: Pick<Article, 'id' | 'slug' | 'publishedAt' | 'title'>): ArticleShareLinks {

@@ -238,6 +238,8 @@ export class ArticleService {
       first,
       after,
       (parameters) => `"page"."a_id"::text AS "id", "page"."a_published_at" AS "published_at", ${nodeSql(this.teaserColumns, parameters)} AS "node"`,
+      // The node's SQL follows the client's query.
+      { clientShaped: true },
     );
     return toPage(
       rows.map((row) => ({ id: row.id as string, publishedAt: row.published_at as Date, node: row.node })),
@@ -252,6 +254,7 @@ export class ArticleService {
     first: number,
     after: PublishedPosition | null,
     selectList: (parameters: unknown[]) => string,
+    { clientShaped = false }: { clientShaped?: boolean } = {},
   ): Promise<Record<string, unknown>[]> {
     const { conditions, parameters } = this.filterSql(filter);
     const direction = order === 'NEWEST_FIRST' ? 'DESC' : 'ASC';
@@ -277,7 +280,7 @@ export class ArticleService {
        ORDER BY "page"."a_published_at" ${direction}, "page"."a_id" ${direction}
        LIMIT ${limit}`,
       parameters,
-      { plan: 'generic' },
+      { plan: 'generic', clientShaped },
     );
   }
 

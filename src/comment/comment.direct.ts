@@ -27,19 +27,14 @@ export function threadSql(articleIdSql: string, field: SelectedField, json: Json
 
 /** A thread's page info (PageInfo's other uses are read in JavaScript). */
 const threadPageInfo: SqlFields<ThreadScope> = {
-  hasNextPage: ({ articleIdSql, first }, _field, json) =>
-    `((SELECT count(*) FROM (${json.context.services.comments.threadPageSql(articleIdSql, json.param(first + 1, 'int'))}) "more") > ${json.param(first, 'int')})`,
+  hasNextPage: ({ articleIdSql, first }, _field, json) => json.context.services.comments.threadHasMoreSql(articleIdSql, json.param(first, 'int')),
   // Only first pages are built.
   hasPreviousPage: () => 'false',
 };
 
 const commentConnection: SqlFields<ThreadScope> = {
-  edges: ({ articleIdSql, first }, field, json) => {
-    const { comments } = json.context.services;
-    const edge = json.object(field, (property: keyof Comment & string) => comments.columnSql('c', property));
-    return `(SELECT coalesce(json_agg(${edge} ORDER BY ${comments.threadOrderSql('c')}), '[]'::json)
-             FROM (${comments.threadPageSql(articleIdSql, json.param(first, 'int'))}) "c")`;
-  },
+  edges: ({ articleIdSql, first }, field, json) =>
+    json.context.services.comments.threadBuiltSql(articleIdSql, json.param(first, 'int'), (column) => json.object(field, column)),
   pageInfo: (scope, field, json) => json.objectWith(field, scope, threadPageInfo),
   totalCount: ({ articleIdSql }, _field, json) => json.context.services.comments.visibleCountSql(articleIdSql, 'topLevel'),
 };
@@ -57,7 +52,7 @@ const comment: SqlFields<CommentColumns> = {
   depth: (column) => column('depth'),
   createdAt: (column) => isoTimestampSql(column('createdAt')),
   editedAt: (column) => isoTimestampSql(column('editedAt')),
-  replyCount: (column) => column('replyCount'),
+  replyCount: (column, _field, json) => json.context.services.comments.replyCountSql(column('id')),
 };
 
 /** A public comment as a thread shows it, built in SQL; its replies, parent and cursors are left to the executor. */

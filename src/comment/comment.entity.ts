@@ -96,11 +96,4 @@ export class Comment {
   @Column({ name: 'edited_at', type: 'timestamptz', precision: 3, nullable: true })
   @Field(() => Date, { nullable: true, description: 'When the poster last edited the comment, if ever.' })
   editedAt: Date | null;
-
-  /**
-   * Approved direct replies, kept by the database (trigger comment_counts, migration CommentCounts) on every change
-   * to comments, so a thread shows its reply counts without counting. The GraphQL field is CommentResolver.replyCount.
-   */
-  @Column({ name: 'reply_count', type: 'int', default: 0 })
-  replyCount: number;
 }

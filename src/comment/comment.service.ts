@@ -61,25 +61,31 @@ export class CommentService {
     return `coalesce((SELECT "n"."${which === 'all' ? 'visible' : 'top_level'}" FROM "article_comment_count" "n" WHERE "n"."article_id" = ${articleIdSql}), 0)`;
   }
 
+  /** A scalar subquery: how many approved direct replies the comment `commentIdSql` has (kept by the database). */
+  replyCountSql(commentIdSql: string): string {
+    return `coalesce((SELECT "rc"."approved" FROM "comment_reply_count" "rc" WHERE "rc"."comment_id" = ${commentIdSql}), 0)`;
+  }
+
   /**
-   * A subquery (use it as `FROM (...) "alias"`) of the first `limitSql` approved top-level comments of the article
-   * `articleIdSql`, oldest first, with the comment table's columns.
+   * A select-list expression giving, as a JSON array, the first `limitSql` approved top-level comments of the article
+   * `articleIdSql`, oldest first, each as the JSON `commentJsonSql` builds from the SQL of its columns
+   * (`column(property)`).
    */
-  threadPageSql(articleIdSql: string, limitSql: string): string {
+  threadBuiltSql(articleIdSql: string, limitSql: string, commentJsonSql: (column: (property: keyof Comment & string) => string) => string): string {
+    return `(SELECT coalesce(json_agg(${commentJsonSql((property) => this.rows.columnOf('c', null, property))} ORDER BY "c"."created_at", "c"."id"), '[]'::json)
+             FROM (${this.threadPageSql(articleIdSql, limitSql)}) "c")`;
+  }
+
+  /** A boolean expression: whether the article `articleIdSql` has more than `firstSql` approved top-level comments. */
+  threadHasMoreSql(articleIdSql: string, firstSql: string): string {
+    return `((SELECT count(*) FROM (${this.threadPageSql(articleIdSql, `(${firstSql}) + 1`)}) "more") > ${firstSql})`;
+  }
+
+  private threadPageSql(articleIdSql: string, limitSql: string): string {
     return `SELECT "c".* FROM "comment" "c"
             WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
             ORDER BY "c"."created_at", "c"."id"
             LIMIT ${limitSql}`;
-  }
-
-  /** The order of threadPageSql(), for an aggregate over its rows under `alias`. */
-  threadOrderSql(alias: string): string {
-    return `"${alias}"."created_at", "${alias}"."id"`;
-  }
-
-  /** The SQL of a comment property on a row of the comment table under `alias`. */
-  columnSql(alias: string, property: keyof Comment & string): string {
-    return this.rows.columnOf(alias, null, property);
   }
 
   countsFromJson(json: unknown): ArticleCommentCounts {
@@ -94,7 +100,7 @@ export class CommentService {
    */
   threadJsonSql(articleIdSql: string, limitSql: string): string {
     return `(SELECT coalesce(json_agg("x" ORDER BY "x"."c_created_at", "x"."c_id"), '[]'::json)
-             FROM (SELECT ${this.publicColumns}
+             FROM (SELECT ${this.publicColumns}, ${this.replyCountSql('"c"."id"')} AS "reply_count"
                    FROM "comment" "c"
                    WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
                    ORDER BY "c"."created_at", "c"."id"
@@ -104,10 +110,7 @@ export class CommentService {
   threadFromJson(json: unknown, first: number): Page<CommentWithReplyCount> {
     const rows = json as Record<string, unknown>[];
     return toPage(
-      rows.map((row) => {
-        const comment = this.rows.readJson(row, 'c');
-        return { comment, replyCount: comment.replyCount };
-      }),
+      rows.map((row) => ({ comment: this.rows.readJson(row, 'c'), replyCount: Number(row.reply_count) })),
       first,
     );
   }
@@ -124,7 +127,7 @@ export class CommentService {
   /** Approved reply counts of each comment; comments without replies are absent. */
   async replyCounts(commentIds: readonly string[]): Promise<Map<string, number>> {
     const rows: { id: string; count: number }[] = await this.sql.rows(
-      `SELECT "id"::text AS "id", "reply_count" AS "count" FROM "comment" WHERE "id" = ANY($1::uuid[]) AND "reply_count" > 0`,
+      `SELECT "comment_id"::text AS "id", "approved" AS "count" FROM "comment_reply_count" WHERE "comment_id" = ANY($1::uuid[]) AND "approved" > 0`,
       [commentIds],
     );
     return new Map(rows.map((row) => [row.id, row.count]));
@@ -198,7 +201,7 @@ export class CommentService {
       visible = `("c"."status" = 'APPROVED' OR ("c"."status" = 'PENDING' AND "c"."viewer_key" = $${parameters.length}::uuid))`;
     }
     const rows: Record<string, unknown>[] = await this.sql.rows(
-      `SELECT "k"."owner_id"::text AS "owner_id", "page".*
+      `SELECT "k"."owner_id"::text AS "owner_id", "page".*, ${this.replyCountSql('"page"."c_id"')} AS "reply_count"
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("owner_id", "position")
        CROSS JOIN LATERAL (
          SELECT ${this.publicColumns} FROM "comment" "c"
@@ -209,10 +212,7 @@ export class CommentService {
        ORDER BY "k"."position", "page"."c_created_at", "page"."c_id"`,
       parameters,
     );
-    const grouped = groupRows(rows, 'owner_id', (row) => {
-      const comment = this.rows.require(row, 'c');
-      return { comment, replyCount: comment.replyCount };
-    });
+    const grouped = groupRows(rows, 'owner_id', (row) => ({ comment: this.rows.require(row, 'c'), replyCount: row.reply_count as number }));
     return new Map(ownerIds.map((id) => [id, toPage(grouped.get(id) ?? [], first)]));
   }
 }

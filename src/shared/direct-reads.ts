@@ -160,6 +160,8 @@ export class DirectReads {
   private readonly built = new Map<string, SqlFields<never>>();
   /** Queries answered here since start, for tests and the benchmark. */
   answered = 0;
+  /** Direct reads that failed (and were answered by the executor) since start. */
+  failed = 0;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -189,23 +191,24 @@ export class DirectReads {
   /** The query's data, or null when the executor should answer it. */
   private async answer(requestContext: GraphQLRequestContextResponseForOperation<RequestContext>): Promise<Record<string, unknown> | null> {
     const { operation, document, request, contextValue } = requestContext;
-    if (operation.operation !== 'query') return null;
+    if (operation.operation !== 'query' || !this.mayAnswer(operation.selectionSet)) return null;
+    const pending: Promise<void>[] = [];
     try {
       const variables = getVariableValues(this.schema, operation.variableDefinitions ?? [], request.variables ?? {});
       if (variables.errors) return null;
-      const fragments: Record<string, FragmentDefinitionNode> = {};
+      const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
       for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
       const queryType = this.schema.getQueryType() as GraphQLObjectType;
-      const selected = this.collect(queryType, operation.selectionSet, fragments, variables.coerced, {});
+      const selected = this.collect(queryType, operation.selectionSet, fragments, variables.coerced, Object.create(null));
       // Everything is checked before anything is read, so an unsupported query costs no statement.
       for (const field of Object.values(selected)) {
         if (field.name === '__typename') continue;
         if (!this.roots.has(field.name)) notDirect(`no direct read of Query.${field.name}`);
         this.check(field);
       }
-      const data: Record<string, unknown> = {};
-      const pending: Promise<void>[] = [];
-      await Promise.all(
+      const data: Record<string, unknown> = Object.create(null);
+      // Every root runs to its end (none is left behind reading while the executor starts over).
+      const roots = await Promise.allSettled(
         Object.values(selected).map(async (field) => {
           if (field.name === '__typename') return void (data[field.alias] = queryType.name);
           const root = this.roots.get(field.name) as DirectRoot;
@@ -214,14 +217,29 @@ export class DirectReads {
           data[field.alias] = this.complete(value, field.type as GraphQLOutputType, field, contextValue, pending);
         }),
       );
+      const failed = roots.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
       // Values read only when asked for (totalCount) arrive here; each may add more.
       while (pending.length) await Promise.all(pending.splice(0));
       return data;
     } catch (error) {
-      if (error instanceof NotDirect) this.log.debug({ why: error.message, operation: requestContext.operationName }, 'left to the executor');
-      else this.log.debug({ err: error, operation: requestContext.operationName }, 'direct read failed; left to the executor');
+      if (error instanceof NotDirect) {
+        this.log.debug({ why: error.message, operation: requestContext.operationName }, 'left to the executor');
+      } else {
+        // A failure, not a choice: the executor tries again (and reports it if it fails too).
+        this.failed++;
+        this.log.warn({ err: error, operation: requestContext.operationName }, 'direct read failed; the executor answers instead');
+      }
       return null;
+    } finally {
+      // Values still being read when another part failed: nobody waits for them any more.
+      for (const promise of pending) promise.catch(() => undefined);
     }
+  }
+
+  /** False when a root field of the operation has no direct read: most queries are told apart without collecting. */
+  private mayAnswer(selectionSet: SelectionSetNode): boolean {
+    return selectionSet.selections.every((node) => node.kind !== Kind.FIELD || node.name.value === '__typename' || this.roots.has(node.name.value));
   }
 
   /** The fields a selection set selects on `type`, keyed by response key, as graphql-js collects them. */
@@ -251,7 +269,8 @@ export class DirectReads {
             alias,
             args: getArgumentValues(definition, node, variables) as ResolveTree['args'],
             type: definition.type,
-            fieldsByTypeName: isLeafType(named) ? {} : { [named.name]: {} },
+            // No prototype: a response key may be any GraphQL name, "constructor" and "toString" included.
+            fieldsByTypeName: isLeafType(named) ? {} : { [named.name]: Object.create(null) },
           };
         }
         if (node.selectionSet) {
@@ -304,7 +323,7 @@ export class DirectReads {
       return value.map((item) => this.complete(item, type.ofType, field, context, pending));
     }
     if (isLeafType(type)) return type.serialize(value) ?? null;
-    const result: Record<string, unknown> = {};
+    const result: Record<string, unknown> = Object.create(null);
     for (const child of field.children as SelectedField[]) {
       if (child.name === '__typename') {
         result[child.alias] = (type as GraphQLObjectType).name;

@@ -2,7 +2,7 @@ import { CommentStatus } from '../../src/comment/comment.entity';
 import { useTestApp } from '../setup/harness';
 
 /**
- * The comment counts the database keeps (article_comment_count, comment.reply_count; migration CommentCounts) must
+ * The comment counts the database keeps (article_comment_count, comment_reply_count; migration CommentCounts) must
  * always equal a count made from scratch: after every kind of change, after many changes at once, and when many
  * transactions change one article's comments at the same time.
  */
@@ -22,9 +22,11 @@ async function countsThatDisagree(): Promise<unknown[]> {
     ) "counted"
     WHERE coalesce("n"."visible", 0) <> "counted"."visible" OR coalesce("n"."top_level", 0) <> "counted"."top_level"`);
   const comments = await t.app.dataSource.query(`
-    SELECT "c"."id", "c"."reply_count", (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "c"."id" AND "r"."status" = 'APPROVED')::int AS "counted"
+    SELECT "c"."id", coalesce("rc"."approved", 0) AS "kept", "counted"."n" AS "counted"
     FROM "comment" "c"
-    WHERE "c"."reply_count" <> (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "c"."id" AND "r"."status" = 'APPROVED')`);
+    LEFT JOIN "comment_reply_count" "rc" ON "rc"."comment_id" = "c"."id"
+    CROSS JOIN LATERAL (SELECT count(*)::int AS "n" FROM "comment" "r" WHERE "r"."parent_id" = "c"."id" AND "r"."status" = 'APPROVED') "counted"
+    WHERE coalesce("rc"."approved", 0) <> "counted"."n"`);
   return [...articles, ...comments];
 }
 
@@ -64,12 +66,24 @@ describe('kept comment counts', () => {
     expect(await t.app.dataSource.query(`SELECT 1 FROM "article_comment_count" WHERE "article_id" = $1`, [b.id])).toEqual([]);
   });
 
-  it('stay right when many transactions change one article’s comments at the same time', async () => {
+  it('stay right, without deadlocks, when many transactions change one article’s comments at the same time', async () => {
     const article = await f.makeArticle();
     const parents = [await f.makeComment(article), await f.makeComment(article)];
-    // Each in its own transaction on its own connection (the pool has several), so they really interleave.
+    const replies = [await f.makeComment(article, { parent: parents[0] }), await f.makeComment(article, { parent: parents[1] })];
+    const statusOf = (n: number) => (n % 4 < 2 ? 'APPROVED' : 'TRASH');
+    // Each in its own transaction on its own connection (the pool has several), so they really interleave: new
+    // comments and replies, and status changes of parents and of their replies at the same time (a writer holding a
+    // reply's row while another holds its parent's must not deadlock on the counts).
     const writes = Array.from({ length: 40 }, (_, n) =>
       t.app.dataSource.transaction(async (manager) => {
+        if (n % 4 === 1) {
+          await manager.query(`UPDATE "comment" SET "status" = $2 WHERE "id" = $1`, [parents[n % 2].id, statusOf(n >> 2)]);
+          return;
+        }
+        if (n % 4 === 3) {
+          await manager.query(`UPDATE "comment" SET "status" = $2 WHERE "id" = $1`, [replies[n % 2].id, statusOf(n >> 2)]);
+          return;
+        }
         const [row] = (await manager.query(
           `INSERT INTO "comment" ("article_id", "parent_id", "author_name", "author_email", "body", "status", "depth")
            VALUES ($1, $2, 'Reader', $3, 'Concurrent', 'APPROVED', $4) RETURNING "id"`,
@@ -78,10 +92,10 @@ describe('kept comment counts', () => {
         if (n % 5 === 0) await manager.query(`UPDATE "comment" SET "status" = 'SPAM' WHERE "id" = $1`, [row.id]);
       }),
     );
-    await Promise.all(writes);
+    const outcomes = await Promise.allSettled(writes);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
     expect(await countsThatDisagree()).toEqual([]);
     const [kept] = await t.app.dataSource.query(`SELECT "visible", "top_level" FROM "article_comment_count" WHERE "article_id" = $1`, [article.id]);
-    // 2 parents + 40 new, of which 8 (n % 5 === 0) were marked spam.
-    expect(kept).toEqual({ visible: 34, top_level: 2 + 14 - 3 });
+    expect(kept.visible).toBeGreaterThan(0);
   });
 });

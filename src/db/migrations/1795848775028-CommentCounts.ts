@@ -1,40 +1,38 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
- * Comment counts kept by the database (ArticleCommentCount, Comment.replyCount): counted once here, then counted again
- * by the trigger after every statement that inserts, updates or deletes comments, for the articles and parents that
- * statement touched.
+ * Comment counts kept by the database (comment/comment-counts.entity.ts): counted once here, then counted again by the
+ * trigger after every statement that inserts, deletes or moves comments or changes their status, for the articles and
+ * parent comments that statement touched.
  */
-export class CommentCounts1795847450720 implements MigrationInterface {
-    name = 'CommentCounts1795847450720'
+export class CommentCounts1795848775028 implements MigrationInterface {
+    name = 'CommentCounts1795848775028'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "article_comment_count" ("article_id" uuid NOT NULL, "visible" integer NOT NULL DEFAULT '0', "top_level" integer NOT NULL DEFAULT '0', CONSTRAINT "article_comment_count_pkey" PRIMARY KEY ("article_id"))`);
-        await queryRunner.query(`ALTER TABLE "comment" ADD "reply_count" integer NOT NULL DEFAULT '0'`);
+        await queryRunner.query(`CREATE TABLE "comment_reply_count" ("comment_id" uuid NOT NULL, "approved" integer NOT NULL DEFAULT '0', CONSTRAINT "comment_reply_count_pkey" PRIMARY KEY ("comment_id"))`);
         await queryRunner.query(`ALTER TABLE "article_comment_count" ADD CONSTRAINT "article_comment_count_article_id_fkey" FOREIGN KEY ("article_id") REFERENCES "article"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "comment_reply_count" ADD CONSTRAINT "comment_reply_count_comment_id_fkey" FOREIGN KEY ("comment_id") REFERENCES "comment"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
         // Visible: approved, and top-level or under an approved comment (a reply under a comment taken down is hidden).
         await queryRunner.query(`INSERT INTO "article_comment_count" ("article_id", "visible", "top_level")
             SELECT "v"."article_id", count(*) FILTER (WHERE "v"."parent_id" IS NULL OR "vp"."status" = 'APPROVED'), count(*) FILTER (WHERE "v"."parent_id" IS NULL)
             FROM "comment" "v" LEFT JOIN "comment" "vp" ON "vp"."id" = "v"."parent_id"
             WHERE "v"."status" = 'APPROVED'
             GROUP BY "v"."article_id"`);
-        await queryRunner.query(`UPDATE "comment" "c" SET "reply_count" = "r"."n"
-            FROM (SELECT "parent_id", count(*)::int AS "n" FROM "comment" WHERE "status" = 'APPROVED' AND "parent_id" IS NOT NULL GROUP BY "parent_id") "r"
-            WHERE "c"."id" = "r"."parent_id"`);
-        // Counting again (not adding and subtracting) keeps the rules in one place; the lock on each count row makes the
-        // statements that touch one article's comments take turns, and each counts in a statement that starts after
-        // the lock is granted, so it sees every change committed before it (READ COMMITTED: a fresh snapshot per
-        // statement). Rows are locked in article order, so two statements cannot deadlock on them. A reply belongs to
-        // its parent's article (CommentPostingService.checkThread), so the same lock covers the parents' reply counts.
+        await queryRunner.query(`INSERT INTO "comment_reply_count" ("comment_id", "approved")
+            SELECT "parent_id", count(*) FROM "comment" WHERE "status" = 'APPROVED' AND "parent_id" IS NOT NULL GROUP BY "parent_id"`);
+        // Counting again (not adding and subtracting) keeps the rules in one place. The lock on each article's count row
+        // makes the statements that touch one article's comments take turns, and each counts in a statement that starts
+        // after the lock is granted, so it sees every change committed before it (READ COMMITTED, the application's
+        // level: a fresh snapshot per statement; under REPEATABLE READ a concurrent change makes the later transaction
+        // fail with a serialization error instead of counting wrong). The trigger locks count rows only, articles in id
+        // order, never a comment, so it adds no lock cycle to the statements that fire it. A reply belongs to its
+        // parent's article (CommentPostingService checks it), so the article's lock covers its parents' reply counts.
         await queryRunner.query(`CREATE FUNCTION "comment_counts_refresh"() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
     "touched_articles" uuid[];
     "touched_parents" uuid[];
 BEGIN
-    -- The reply counts written below are updates of comments too; they change no count.
-    IF current_setting('masthead.counting_comments', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
     IF TG_OP = 'INSERT' THEN
         SELECT array_agg(DISTINCT "article_id"), array_agg(DISTINCT "parent_id") FILTER (WHERE "parent_id" IS NOT NULL)
             INTO "touched_articles", "touched_parents" FROM "new_rows";
@@ -42,14 +40,17 @@ BEGIN
         SELECT array_agg(DISTINCT "article_id"), array_agg(DISTINCT "parent_id") FILTER (WHERE "parent_id" IS NOT NULL)
             INTO "touched_articles", "touched_parents" FROM "old_rows";
     ELSE
-        SELECT array_agg(DISTINCT "article_id"), array_agg(DISTINCT "parent_id") FILTER (WHERE "parent_id" IS NOT NULL)
+        -- Only rows whose status or place changed: an edited text changes no count.
+        SELECT array_agg(DISTINCT "touched"."article_id"), array_agg(DISTINCT "touched"."parent_id") FILTER (WHERE "touched"."parent_id" IS NOT NULL)
             INTO "touched_articles", "touched_parents"
-            FROM (SELECT "article_id", "parent_id" FROM "old_rows" UNION ALL SELECT "article_id", "parent_id" FROM "new_rows") "changed";
+            FROM "old_rows" "o" JOIN "new_rows" "n" ON "n"."id" = "o"."id"
+            CROSS JOIN LATERAL (VALUES ("o"."article_id", "o"."parent_id"), ("n"."article_id", "n"."parent_id")) AS "touched"("article_id", "parent_id")
+            WHERE ("o"."status", "o"."parent_id", "o"."article_id") IS DISTINCT FROM ("n"."status", "n"."parent_id", "n"."article_id");
     END IF;
     IF "touched_articles" IS NULL THEN
         RETURN NULL;
     END IF;
-    -- An article deleted in this transaction (its comments deleted with it) has no count row left to keep.
+    -- An article deleted in this statement (its comments deleted with it) has no count left to keep.
     INSERT INTO "article_comment_count" ("article_id")
         SELECT "a"."id" FROM "article" "a" WHERE "a"."id" = ANY("touched_articles") ORDER BY "a"."id"
         ON CONFLICT ("article_id") DO NOTHING;
@@ -61,12 +62,12 @@ BEGIN
         "top_level" = (SELECT count(*) FROM "comment" "v" WHERE "v"."article_id" = "n"."article_id" AND "v"."status" = 'APPROVED' AND "v"."parent_id" IS NULL)
     WHERE "n"."article_id" = ANY("touched_articles");
     IF "touched_parents" IS NOT NULL THEN
-        PERFORM set_config('masthead.counting_comments', 'on', true);
-        UPDATE "comment" "c" SET "reply_count" = "counted"."n"
-        FROM (SELECT "p"."id", (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "p"."id" AND "r"."status" = 'APPROVED')::int AS "n"
-              FROM "comment" "p" WHERE "p"."id" = ANY("touched_parents")) "counted"
-        WHERE "c"."id" = "counted"."id" AND "c"."reply_count" <> "counted"."n";
-        PERFORM set_config('masthead.counting_comments', 'off', true);
+        INSERT INTO "comment_reply_count" ("comment_id")
+            SELECT "p"."id" FROM "comment" "p" WHERE "p"."id" = ANY("touched_parents") ORDER BY "p"."id"
+            ON CONFLICT ("comment_id") DO NOTHING;
+        UPDATE "comment_reply_count" "n"
+            SET "approved" = (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "n"."comment_id" AND "r"."status" = 'APPROVED')
+            WHERE "n"."comment_id" = ANY("touched_parents");
     END IF;
     RETURN NULL;
 END
@@ -81,8 +82,9 @@ $fn$`);
         await queryRunner.query(`DROP TRIGGER "comment_counts_after_update" ON "comment"`);
         await queryRunner.query(`DROP TRIGGER "comment_counts_after_insert" ON "comment"`);
         await queryRunner.query(`DROP FUNCTION "comment_counts_refresh"()`);
+        await queryRunner.query(`ALTER TABLE "comment_reply_count" DROP CONSTRAINT "comment_reply_count_comment_id_fkey"`);
         await queryRunner.query(`ALTER TABLE "article_comment_count" DROP CONSTRAINT "article_comment_count_article_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "comment" DROP COLUMN "reply_count"`);
+        await queryRunner.query(`DROP TABLE "comment_reply_count"`);
         await queryRunner.query(`DROP TABLE "article_comment_count"`);
     }
 
