@@ -14,7 +14,7 @@ let direct: TestApp;
 let executor: TestApp;
 
 beforeAll(async () => {
-  direct = await startTestApp();
+  direct = await startTestApp({ GRAPHQL_DIRECT_READS: 'true' });
   executor = await startTestApp({ GRAPHQL_DIRECT_READS: 'false' });
   const f = factories(direct.app.dataSource);
   await direct.reset();

@@ -43,6 +43,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_PREPARED_STATEMENTS: process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? 'false' : 'true',
     // GRAPHQL_JIT=false npm test runs the suite on graphql-js's executor instead.
     GRAPHQL_JIT: process.env.GRAPHQL_JIT ?? 'true',
+    // GRAPHQL_DIRECT_READS=false npm test sends every query through the executor.
+    GRAPHQL_DIRECT_READS: process.env.GRAPHQL_DIRECT_READS ?? 'true',
     ...env,
   });
   const app = await createApp(config, { migrate: false, background: false });
