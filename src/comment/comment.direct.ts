@@ -52,7 +52,7 @@ const comment: SqlFields<CommentColumns> = {
   depth: (column) => column('depth'),
   createdAt: (column) => isoTimestampSql(column('createdAt')),
   editedAt: (column) => isoTimestampSql(column('editedAt')),
-  replyCount: (column, _field, json) => json.context.services.comments.replyCountSql(column('id')),
+  replyCount: (column) => column('replyCount'),
 };
 
 /** A public comment as a thread shows it, built in SQL; its replies, parent and cursors are left to the executor. */

@@ -96,4 +96,11 @@ export class Comment {
   @Column({ name: 'edited_at', type: 'timestamptz', precision: 3, nullable: true })
   @Field(() => Date, { nullable: true, description: 'When the poster last edited the comment, if ever.' })
   editedAt: Date | null;
+
+  /**
+   * Approved direct replies, kept by the database (see ArticleCommentCount); never written by the application. The
+   * GraphQL field is CommentResolver.replyCount.
+   */
+  @Column({ name: 'reply_count', type: 'int', default: 0, insert: false, update: false })
+  readonly replyCount: number;
 }

@@ -61,11 +61,6 @@ export class CommentService {
     return `coalesce((SELECT "n"."${which === 'all' ? 'visible' : 'top_level'}" FROM "article_comment_count" "n" WHERE "n"."article_id" = ${articleIdSql}), 0)`;
   }
 
-  /** A scalar subquery: how many approved direct replies the comment `commentIdSql` has (kept by the database). */
-  replyCountSql(commentIdSql: string): string {
-    return `coalesce((SELECT "rc"."approved" FROM "comment_reply_count" "rc" WHERE "rc"."comment_id" = ${commentIdSql}), 0)`;
-  }
-
   /**
    * A select-list expression giving, as a JSON array, the first `limitSql` approved top-level comments of the article
    * `articleIdSql`, oldest first, each as the JSON `commentJsonSql` builds from the SQL of its columns
@@ -100,7 +95,7 @@ export class CommentService {
    */
   threadJsonSql(articleIdSql: string, limitSql: string): string {
     return `(SELECT coalesce(json_agg("x" ORDER BY "x"."c_created_at", "x"."c_id"), '[]'::json)
-             FROM (SELECT ${this.publicColumns}, ${this.replyCountSql('"c"."id"')} AS "reply_count"
+             FROM (SELECT ${this.publicColumns}
                    FROM "comment" "c"
                    WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
                    ORDER BY "c"."created_at", "c"."id"
@@ -110,7 +105,10 @@ export class CommentService {
   threadFromJson(json: unknown, first: number): Page<CommentWithReplyCount> {
     const rows = json as Record<string, unknown>[];
     return toPage(
-      rows.map((row) => ({ comment: this.rows.readJson(row, 'c'), replyCount: Number(row.reply_count) })),
+      rows.map((row) => {
+        const comment = this.rows.readJson(row, 'c');
+        return { comment, replyCount: comment.replyCount };
+      }),
       first,
     );
   }
@@ -127,7 +125,7 @@ export class CommentService {
   /** Approved reply counts of each comment; comments without replies are absent. */
   async replyCounts(commentIds: readonly string[]): Promise<Map<string, number>> {
     const rows: { id: string; count: number }[] = await this.sql.rows(
-      `SELECT "comment_id"::text AS "id", "approved" AS "count" FROM "comment_reply_count" WHERE "comment_id" = ANY($1::uuid[]) AND "approved" > 0`,
+      `SELECT "id"::text AS "id", "reply_count" AS "count" FROM "comment" WHERE "id" = ANY($1::uuid[]) AND "reply_count" > 0`,
       [commentIds],
     );
     return new Map(rows.map((row) => [row.id, row.count]));
@@ -201,7 +199,7 @@ export class CommentService {
       visible = `("c"."status" = 'APPROVED' OR ("c"."status" = 'PENDING' AND "c"."viewer_key" = $${parameters.length}::uuid))`;
     }
     const rows: Record<string, unknown>[] = await this.sql.rows(
-      `SELECT "k"."owner_id"::text AS "owner_id", "page".*, ${this.replyCountSql('"page"."c_id"')} AS "reply_count"
+      `SELECT "k"."owner_id"::text AS "owner_id", "page".*
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("owner_id", "position")
        CROSS JOIN LATERAL (
          SELECT ${this.publicColumns} FROM "comment" "c"
@@ -212,7 +210,10 @@ export class CommentService {
        ORDER BY "k"."position", "page"."c_created_at", "page"."c_id"`,
       parameters,
     );
-    const grouped = groupRows(rows, 'owner_id', (row) => ({ comment: this.rows.require(row, 'c'), replyCount: row.reply_count as number }));
+    const grouped = groupRows(rows, 'owner_id', (row) => {
+      const comment = this.rows.require(row, 'c');
+      return { comment, replyCount: comment.replyCount };
+    });
     return new Map(ownerIds.map((id) => [id, toPage(grouped.get(id) ?? [], first)]));
   }
 }

@@ -7,7 +7,7 @@ import { Article } from '../article/article.entity';
 import { Author } from '../author/author.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
-import { ArticleCommentCount, CommentReplyCount } from '../comment/comment-counts.entity';
+import { ArticleCommentCount } from '../comment/comment-counts.entity';
 import { Comment } from '../comment/comment.entity';
 import { OutboxMail } from '../mail/mail-outbox.entity';
 import { NewsletterSubscription } from '../newsletter/newsletter.entity';
@@ -24,7 +24,6 @@ export const ENTITIES = [
   Article,
   Comment,
   ArticleCommentCount,
-  CommentReplyCount,
   NewsletterSubscription,
   OutboxMail,
   IdempotencyRecord,

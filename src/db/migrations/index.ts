@@ -4,7 +4,7 @@ import { ReaderWrites1795821840481 } from './1795821840481-ReaderWrites';
 import { EditorialTools1795824521607 } from './1795824521607-EditorialTools';
 import { Analytics1795828528817 } from './1795828528817-Analytics';
 import { PopularityWindows1795829951081 } from './1795829951081-PopularityWindows';
-import { CommentCounts1795848775028 } from './1795848775028-CommentCounts';
+import { CommentCounts1795851415294 } from './1795851415294-CommentCounts';
 
 /** Every migration, oldest first. Generated with `npm run migration:generate`, reviewed, never edited once landed. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -13,5 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   EditorialTools1795824521607,
   Analytics1795828528817,
   PopularityWindows1795829951081,
-  CommentCounts1795848775028,
+  CommentCounts1795851415294,
 ];

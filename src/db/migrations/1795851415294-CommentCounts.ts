@@ -1,33 +1,34 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
- * Comment counts kept by the database (comment/comment-counts.entity.ts): counted once here, then counted again by the
- * trigger after every statement that inserts, deletes or moves comments or changes their status, for the articles and
- * parent comments that statement touched.
+ * Comment counts kept by the database (ArticleCommentCount, Comment.replyCount): counted once here, then counted again
+ * by the trigger after every statement that inserts or deletes comments or changes their status or place, for the
+ * articles and parent comments that statement touched.
  */
-export class CommentCounts1795848775028 implements MigrationInterface {
-    name = 'CommentCounts1795848775028'
+export class CommentCounts1795851415294 implements MigrationInterface {
+    name = 'CommentCounts1795851415294'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "article_comment_count" ("article_id" uuid NOT NULL, "visible" integer NOT NULL DEFAULT '0', "top_level" integer NOT NULL DEFAULT '0', CONSTRAINT "article_comment_count_pkey" PRIMARY KEY ("article_id"))`);
-        await queryRunner.query(`CREATE TABLE "comment_reply_count" ("comment_id" uuid NOT NULL, "approved" integer NOT NULL DEFAULT '0', CONSTRAINT "comment_reply_count_pkey" PRIMARY KEY ("comment_id"))`);
+        await queryRunner.query(`ALTER TABLE "comment" ADD "reply_count" integer NOT NULL DEFAULT '0'`);
         await queryRunner.query(`ALTER TABLE "article_comment_count" ADD CONSTRAINT "article_comment_count_article_id_fkey" FOREIGN KEY ("article_id") REFERENCES "article"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-        await queryRunner.query(`ALTER TABLE "comment_reply_count" ADD CONSTRAINT "comment_reply_count_comment_id_fkey" FOREIGN KEY ("comment_id") REFERENCES "comment"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
         // Visible: approved, and top-level or under an approved comment (a reply under a comment taken down is hidden).
         await queryRunner.query(`INSERT INTO "article_comment_count" ("article_id", "visible", "top_level")
             SELECT "v"."article_id", count(*) FILTER (WHERE "v"."parent_id" IS NULL OR "vp"."status" = 'APPROVED'), count(*) FILTER (WHERE "v"."parent_id" IS NULL)
             FROM "comment" "v" LEFT JOIN "comment" "vp" ON "vp"."id" = "v"."parent_id"
             WHERE "v"."status" = 'APPROVED'
             GROUP BY "v"."article_id"`);
-        await queryRunner.query(`INSERT INTO "comment_reply_count" ("comment_id", "approved")
-            SELECT "parent_id", count(*) FROM "comment" WHERE "status" = 'APPROVED' AND "parent_id" IS NOT NULL GROUP BY "parent_id"`);
-        // Counting again (not adding and subtracting) keeps the rules in one place. The lock on each article's count row
-        // makes the statements that touch one article's comments take turns, and each counts in a statement that starts
-        // after the lock is granted, so it sees every change committed before it (READ COMMITTED, the application's
-        // level: a fresh snapshot per statement; under REPEATABLE READ a concurrent change makes the later transaction
-        // fail with a serialization error instead of counting wrong). The trigger locks count rows only, articles in id
-        // order, never a comment, so it adds no lock cycle to the statements that fire it. A reply belongs to its
-        // parent's article (CommentPostingService checks it), so the article's lock covers its parents' reply counts.
+        await queryRunner.query(`UPDATE "comment" "c" SET "reply_count" = "r"."n"
+            FROM (SELECT "parent_id", count(*)::int AS "n" FROM "comment" WHERE "status" = 'APPROVED' AND "parent_id" IS NOT NULL GROUP BY "parent_id") "r"
+            WHERE "c"."id" = "r"."parent_id"`);
+        // Counting again (not adding and subtracting) keeps the rules in one place. Each count is made in a statement
+        // that starts after the rows it writes are locked, so it sees every change committed before it (READ COMMITTED,
+        // the application's level: a fresh snapshot per statement; under REPEATABLE READ a concurrent change makes the
+        // later transaction fail with a serialization error instead of counting wrong). Locks, always in this order:
+        // the parents whose reply counts change (in id order), then the articles' count rows (in id order). The
+        // statement that fires the trigger already holds its own rows; a writer of a parent (holding it) never waits
+        // for anything a writer of its reply holds before the parent, so the two cannot deadlock. A reply belongs to
+        // its parent's article (CommentPostingService checks it).
         await queryRunner.query(`CREATE FUNCTION "comment_counts_refresh"() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
     "touched_articles" uuid[];
@@ -40,7 +41,8 @@ BEGIN
         SELECT array_agg(DISTINCT "article_id"), array_agg(DISTINCT "parent_id") FILTER (WHERE "parent_id" IS NOT NULL)
             INTO "touched_articles", "touched_parents" FROM "old_rows";
     ELSE
-        -- Only rows whose status or place changed: an edited text changes no count.
+        -- Only rows whose status or place changed: an edited text changes no count, and neither do the reply counts
+        -- this function writes (so it does not run again for them).
         SELECT array_agg(DISTINCT "touched"."article_id"), array_agg(DISTINCT "touched"."parent_id") FILTER (WHERE "touched"."parent_id" IS NOT NULL)
             INTO "touched_articles", "touched_parents"
             FROM "old_rows" "o" JOIN "new_rows" "n" ON "n"."id" = "o"."id"
@@ -50,7 +52,9 @@ BEGIN
     IF "touched_articles" IS NULL THEN
         RETURN NULL;
     END IF;
-    -- An article deleted in this statement (its comments deleted with it) has no count left to keep.
+    -- A parent deleted in this transaction (its replies deleted with it) is not found, and needs no count.
+    PERFORM 1 FROM "comment" WHERE "id" = ANY("touched_parents") ORDER BY "id" FOR NO KEY UPDATE;
+    -- Likewise an article deleted with its comments.
     INSERT INTO "article_comment_count" ("article_id")
         SELECT "a"."id" FROM "article" "a" WHERE "a"."id" = ANY("touched_articles") ORDER BY "a"."id"
         ON CONFLICT ("article_id") DO NOTHING;
@@ -62,12 +66,11 @@ BEGIN
         "top_level" = (SELECT count(*) FROM "comment" "v" WHERE "v"."article_id" = "n"."article_id" AND "v"."status" = 'APPROVED' AND "v"."parent_id" IS NULL)
     WHERE "n"."article_id" = ANY("touched_articles");
     IF "touched_parents" IS NOT NULL THEN
-        INSERT INTO "comment_reply_count" ("comment_id")
-            SELECT "p"."id" FROM "comment" "p" WHERE "p"."id" = ANY("touched_parents") ORDER BY "p"."id"
-            ON CONFLICT ("comment_id") DO NOTHING;
-        UPDATE "comment_reply_count" "n"
-            SET "approved" = (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "n"."comment_id" AND "r"."status" = 'APPROVED')
-            WHERE "n"."comment_id" = ANY("touched_parents");
+        UPDATE "comment" "p"
+            SET "reply_count" = "counted"."n"
+            FROM (SELECT "q"."id", (SELECT count(*) FROM "comment" "r" WHERE "r"."parent_id" = "q"."id" AND "r"."status" = 'APPROVED')::int AS "n"
+                  FROM "comment" "q" WHERE "q"."id" = ANY("touched_parents")) "counted"
+            WHERE "p"."id" = "counted"."id" AND "p"."reply_count" <> "counted"."n";
     END IF;
     RETURN NULL;
 END
@@ -82,9 +85,8 @@ $fn$`);
         await queryRunner.query(`DROP TRIGGER "comment_counts_after_update" ON "comment"`);
         await queryRunner.query(`DROP TRIGGER "comment_counts_after_insert" ON "comment"`);
         await queryRunner.query(`DROP FUNCTION "comment_counts_refresh"()`);
-        await queryRunner.query(`ALTER TABLE "comment_reply_count" DROP CONSTRAINT "comment_reply_count_comment_id_fkey"`);
         await queryRunner.query(`ALTER TABLE "article_comment_count" DROP CONSTRAINT "article_comment_count_article_id_fkey"`);
-        await queryRunner.query(`DROP TABLE "comment_reply_count"`);
+        await queryRunner.query(`ALTER TABLE "comment" DROP COLUMN "reply_count"`);
         await queryRunner.query(`DROP TABLE "article_comment_count"`);
     }
 
