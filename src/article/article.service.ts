@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Author } from '../author/author.entity';
-import type { ArticleCommentCounts, CommentService, CommentWithReplyCount } from '../comment/comment.service';
+import type { Comment } from '../comment/comment.entity';
+import type { ArticleCommentCounts, CommentService } from '../comment/comment.service';
 import { EntityRows, groupRows } from '../db/rows';
 import type { Sql } from '../db/sql';
 import { badInput } from '../shared/errors';
@@ -55,7 +56,7 @@ export interface ArticleRead {
   article: Article;
   tags?: Tag[];
   commentCounts?: ArticleCommentCounts;
-  thread?: Page<CommentWithReplyCount>;
+  thread?: Page<Comment>;
 }
 
 /** The SQL of the columns a teaser row offers: an article's, its author's and its section's (null when it has none). */

@@ -18,9 +18,9 @@ export async function threadConnection(loaders: Loaders, articleId: string, { fi
 }
 
 /** A comment's approved replies (and a viewer's own pending ones), batched across every comment in the query. */
-export async function replyConnection(loaders: Loaders, commentId: string, { first, after }: PageArgs, viewerKey: string | null): Promise<CommentConnection> {
-  const page = await loaders.comments.replyPage(first, threadCursor.decode(after), viewerKey).load(commentId);
-  return CommentConnection.build(page, threadCursor.encode, () => loaders.comments.replyCount.load(commentId), after);
+export async function replyConnection(loaders: Loaders, comment: Comment, { first, after }: PageArgs, viewerKey: string | null): Promise<CommentConnection> {
+  const page = await loaders.comments.replyPage(first, threadCursor.decode(after), viewerKey).load(comment.id);
+  return CommentConnection.build(page, threadCursor.encode, async () => comment.replyCount, after);
 }
 
 /** A viewer's own comments, pending or approved, across articles. */

@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import { byIdLoader, loaderFamily, mapLoader } from '../shared/loaders';
 import type { CreatedPosition, Page } from '../shared/pagination';
 import type { Comment } from './comment.entity';
-import type { ArticleCommentCounts, CommentService, CommentWithReplyCount } from './comment.service';
+import type { ArticleCommentCounts, CommentService } from './comment.service';
 
 const NO_COMMENTS: ArticleCommentCounts = { all: 0, topLevel: 0 };
 
@@ -10,7 +10,6 @@ const NO_COMMENTS: ArticleCommentCounts = { all: 0, topLevel: 0 };
 export class CommentLoaders {
   readonly byId: DataLoader<string, Comment | null>;
   readonly countsByArticle: DataLoader<string, ArticleCommentCounts>;
-  readonly replyCount: DataLoader<string, number>;
   /** Top-level comments of articles; one loader per (first, after, viewer). */
   readonly threadPage: (first: number, after: CreatedPosition | null, viewerKey: string | null) => DataLoader<string, Page<Comment>>;
   /** Replies of comments; one loader per (first, after, viewer). */
@@ -19,7 +18,6 @@ export class CommentLoaders {
   constructor(comments: CommentService) {
     this.byId = byIdLoader((ids) => comments.findApprovedByIds(ids));
     this.countsByArticle = mapLoader((articleIds) => comments.countsByArticle(articleIds), NO_COMMENTS);
-    this.replyCount = mapLoader((commentIds) => comments.replyCounts(commentIds), 0);
     this.threadPage = loaderFamily((first: number, after: CreatedPosition | null, viewerKey: string | null) =>
       mapLoader(async (articleIds) => this.remember(await comments.threadPages(articleIds, first, after, viewerKey)), { items: [], hasNextPage: false }),
     );
@@ -28,23 +26,19 @@ export class CommentLoaders {
     );
   }
 
-  /** Pages come with each comment's reply count: keep those so `replyCount` costs no further statement. */
-  private remember(pages: Map<string, Page<CommentWithReplyCount>>): Map<string, Page<Comment>> {
-    const result = new Map<string, Page<Comment>>();
-    for (const [ownerId, page] of pages) result.set(ownerId, this.rememberPage(page));
-    return result;
+  /** Comments read in pages are kept for `parent` lookups (a reply's parent is often on the page above it). */
+  private remember(pages: Map<string, Page<Comment>>): Map<string, Page<Comment>> {
+    for (const page of pages.values()) this.rememberPage(page);
+    return pages;
   }
 
-  private rememberPage(page: Page<CommentWithReplyCount>): Page<Comment> {
-    for (const { comment, replyCount } of page.items) {
-      this.byId.prime(comment.id, comment);
-      this.replyCount.prime(comment.id, replyCount);
-    }
-    return { items: page.items.map(({ comment }) => comment), hasNextPage: page.hasNextPage };
+  private rememberPage(page: Page<Comment>): Page<Comment> {
+    for (const comment of page.items) this.byId.prime(comment.id, comment);
+    return page;
   }
 
   /** Keeps a thread's first page that was read along with its article, as threadPage(first, null) would load it. */
-  rememberThread(articleId: string, first: number, page: Page<CommentWithReplyCount>): void {
+  rememberThread(articleId: string, first: number, page: Page<Comment>): void {
     this.threadPage(first, null, null).prime(articleId, this.rememberPage(page));
   }
 }

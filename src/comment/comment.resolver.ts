@@ -51,13 +51,14 @@ export class CommentResolver {
   }
 
   @FieldResolver(() => Int, { description: 'Approved direct replies.' })
-  replyCount(@Root() comment: Comment, @Ctx() { loaders }: RequestContext): Promise<number> {
-    return loaders.comments.replyCount.load(comment.id);
+  replyCount(@Root() comment: Comment): number {
+    // Kept by the database and read with every comment (migration CommentCounts).
+    return comment.replyCount;
   }
 
   @FieldResolver(() => CommentConnection, { description: 'Approved direct replies (and your own pending ones, with a viewer token), oldest first.', complexity: paginatedComplexity() })
   async replies(@Root() comment: Comment, @Args() { viewerToken, ...page }: ThreadArgs, @Ctx() context: RequestContext): Promise<CommentConnection> {
-    return replyConnection(context.loaders, comment.id, page, await context.viewerKeyOf(viewerToken));
+    return replyConnection(context.loaders, comment, page, await context.viewerKeyOf(viewerToken));
   }
 
   @FieldResolver(() => Comment, { nullable: true, description: 'The comment this one replies to; null for a top-level comment.' })

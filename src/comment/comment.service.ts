@@ -11,12 +11,6 @@ export interface ArticleCommentCounts {
   topLevel: number;
 }
 
-/** A comment as a page returns it, with the count of its approved replies read in the same statement. */
-export interface CommentWithReplyCount {
-  comment: Comment;
-  replyCount: number;
-}
-
 /**
  * Reads of the public thread under an article. Statuses are written into the SQL, not passed as parameters, so the
  * planner can use the partial indexes built for approved comments. Private columns (the commenter's address) are
@@ -102,13 +96,10 @@ export class CommentService {
                    LIMIT ${limitSql}) "x")`;
   }
 
-  threadFromJson(json: unknown, first: number): Page<CommentWithReplyCount> {
+  threadFromJson(json: unknown, first: number): Page<Comment> {
     const rows = json as Record<string, unknown>[];
     return toPage(
-      rows.map((row) => {
-        const comment = this.rows.readJson(row, 'c');
-        return { comment, replyCount: comment.replyCount };
-      }),
+      rows.map((row) => this.rows.readJson(row, 'c')),
       first,
     );
   }
@@ -122,22 +113,13 @@ export class CommentService {
     return new Map(rows.map((row) => [row.article_id, { all: row.all, topLevel: row.top_level }]));
   }
 
-  /** Approved reply counts of each comment; comments without replies are absent. */
-  async replyCounts(commentIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { id: string; count: number }[] = await this.sql.rows(
-      `SELECT "id"::text AS "id", "reply_count" AS "count" FROM "comment" WHERE "id" = ANY($1::uuid[]) AND "reply_count" > 0`,
-      [commentIds],
-    );
-    return new Map(rows.map((row) => [row.id, row.count]));
-  }
-
   /** The first page of each article's approved top-level comments, oldest first, in one statement. */
   threadPages(
     articleIds: readonly string[],
     first: number,
     after: CreatedPosition | null,
     viewerKey: string | null = null,
-  ): Promise<Map<string, Page<CommentWithReplyCount>>> {
+  ): Promise<Map<string, Page<Comment>>> {
     return this.pagesBy('"c"."article_id" = "k"."owner_id" AND "c"."parent_id" IS NULL', articleIds, first, after, viewerKey);
   }
 
@@ -147,7 +129,7 @@ export class CommentService {
     first: number,
     after: CreatedPosition | null,
     viewerKey: string | null = null,
-  ): Promise<Map<string, Page<CommentWithReplyCount>>> {
+  ): Promise<Map<string, Page<Comment>>> {
     return this.pagesBy('"c"."parent_id" = "k"."owner_id"', parentIds, first, after, viewerKey);
   }
 
@@ -185,7 +167,7 @@ export class CommentService {
     first: number,
     after: CreatedPosition | null,
     viewerKey: string | null,
-  ): Promise<Map<string, Page<CommentWithReplyCount>>> {
+  ): Promise<Map<string, Page<Comment>>> {
     const parameters: unknown[] = [ownerIds, first + 1];
     let keyset = '';
     if (after) {
@@ -210,10 +192,7 @@ export class CommentService {
        ORDER BY "k"."position", "page"."c_created_at", "page"."c_id"`,
       parameters,
     );
-    const grouped = groupRows(rows, 'owner_id', (row) => {
-      const comment = this.rows.require(row, 'c');
-      return { comment, replyCount: comment.replyCount };
-    });
+    const grouped = groupRows(rows, 'owner_id', (row) => this.rows.require(row, 'c'));
     return new Map(ownerIds.map((id) => [id, toPage(grouped.get(id) ?? [], first)]));
   }
 }
