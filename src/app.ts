@@ -158,6 +158,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     formatError: createErrorFormatter(log),
     logger: log,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    // Direct reads' answers carry JSON text PostgreSQL built; this writes it into the body as it is.
+    ...(directReads ? { stringifyResult: directReads.stringifyResult } : {}),
     validationRules: queryLimitRules(config.queryLimits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),

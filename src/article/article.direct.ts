@@ -48,7 +48,7 @@ async function articles(args: Record<string, unknown>, field: SelectedField, con
   );
   const positions = new WeakMap<BuiltJson, BuiltArticle>();
   const items = page.items.map((article) => {
-    const built = new BuiltJson(article.node);
+    const built = new BuiltJson(article.node ?? 'null');
     positions.set(built, article);
     return built;
   });

@@ -66,11 +66,11 @@ export interface TeaserColumns {
   section(property: keyof Section & string): string;
 }
 
-/** An article of a list as built JSON (listPublicBuilt), with what its cursor needs. */
+/** An article of a list as the JSON text that was built (listPublicBuilt), with what its cursor needs. */
 export interface BuiltArticle {
   id: string;
   publishedAt: Date;
-  node: unknown;
+  node: string | null;
 }
 
 export interface RelatedArticleMatch {
@@ -223,7 +223,7 @@ export class ArticleService {
   }
 
   /**
-   * As listPublic, each article given as the JSON that `nodeSql` builds from its row (TeaserColumns), with its
+   * As listPublic, each article given as the JSON text that `nodeSql` builds from its row (TeaserColumns), with its
    * position in the list.
    */
   async listPublicBuilt(
@@ -243,7 +243,7 @@ export class ArticleService {
       { clientShaped: true },
     );
     return toPage(
-      rows.map((row) => ({ id: row.id as string, publishedAt: row.published_at as Date, node: row.node })),
+      rows.map((row) => ({ id: row.id as string, publishedAt: row.published_at as Date, node: row.node as string | null })),
       first,
     );
   }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { EntityRows, groupRows } from '../db/rows';
 import type { Sql } from '../db/sql';
+import { jsonArraySql } from '../db/json-sql';
 import { toPage, type CreatedPosition, type Page } from '../shared/pagination';
 import { Comment } from './comment.entity';
 
@@ -56,13 +57,12 @@ export class CommentService {
   }
 
   /**
-   * A select-list expression giving, as a JSON array, the first `limitSql` approved top-level comments of the article
-   * `articleIdSql`, oldest first, each as the JSON `commentJsonSql` builds from the SQL of its columns
+   * A select-list expression giving, as JSON text of an array, the first `limitSql` approved top-level comments of the article
+   * `articleIdSql`, oldest first, each as the JSON text `commentJsonSql` builds from the SQL of its columns
    * (`column(property)`).
    */
   threadBuiltSql(articleIdSql: string, limitSql: string, commentJsonSql: (column: (property: keyof Comment & string) => string) => string): string {
-    return `(SELECT coalesce(json_agg(${commentJsonSql((property) => this.rows.columnOf('c', null, property))} ORDER BY "c"."created_at", "c"."id"), '[]'::json)
-             FROM (${this.threadPageSql(articleIdSql, limitSql)}) "c")`;
+    return jsonArraySql(`SELECT ${commentJsonSql((property) => this.rows.columnOf('c', null, property))} FROM (${this.threadPageSql(articleIdSql, limitSql)}) "c" ORDER BY "c"."created_at", "c"."id"`);
   }
 
   /** A boolean expression: whether the article `articleIdSql` has more than `firstSql` approved top-level comments. */

@@ -24,3 +24,19 @@ export function uriComponentSql(expression: string): string {
 export function sqlText(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/**
+ * A value as JSON text, as JSON.stringify() writes it ("null" for NULL). For strings, numbers held as integers and
+ * booleans only: PostgreSQL writes floats differently from JavaScript (1e-05 against 0.00001).
+ */
+export function jsonValueSql(expression: string): string {
+  return `coalesce(to_json(${expression})::text, 'null')`;
+}
+
+/**
+ * A JSON array, as text, of what `select` (a SELECT of one column of JSON text, ordered as the array must be) returns.
+ * ARRAY(...) keeps the SELECT's order, and array_to_string joins without the spaces json_agg writes.
+ */
+export function jsonArraySql(select: string): string {
+  return `('[' || array_to_string(ARRAY(${select}), ',') || ']')`;
+}

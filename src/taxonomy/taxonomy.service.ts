@@ -1,6 +1,7 @@
 import { In, type DataSource, type Repository } from 'typeorm';
 import { EntityRows, groupRows, pageByName, type NamePosition } from '../db/rows';
 import type { Sql } from '../db/sql';
+import { jsonArraySql } from '../db/json-sql';
 import type { Page } from '../shared/pagination';
 import { Section } from './section.entity';
 import { Tag } from './tag.entity';
@@ -57,13 +58,14 @@ export class TaxonomyService {
   }
 
   /**
-   * As tagsJsonSql(), each tag given as the JSON `tagJsonSql` builds from the SQL of its columns
+   * As tagsJsonSql(), as JSON text, each tag given as the JSON text `tagJsonSql` builds from the SQL of its columns
    * (`column(property)`), in the same order.
    */
   tagsBuiltSql(articleIdSql: string, tagJsonSql: (column: (property: keyof Tag & string) => string) => string): string {
-    return `(SELECT coalesce(json_agg(${tagJsonSql((property) => this.tagRows.columnOf('t', null, property))} ORDER BY "t"."name", "t"."id"), '[]'::json)
+    return jsonArraySql(`SELECT ${tagJsonSql((property) => this.tagRows.columnOf('t', null, property))}
              FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
-             WHERE "at"."article_id" = ${articleIdSql})`;
+             WHERE "at"."article_id" = ${articleIdSql}
+             ORDER BY "t"."name", "t"."id"`);
   }
 
   tagsFromJson(json: unknown): Tag[] {
