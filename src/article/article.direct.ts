@@ -2,7 +2,7 @@ import type { Author } from '../author/author.entity';
 import { threadSql } from '../comment/comment.direct';
 import type { RequestContext } from '../context';
 import { isoTimestampSql } from '../db/json-sql';
-import { BuiltJson, childrenOf, connectionFields, notDirect, type DirectReadsSpec, type JsonBuild, type SelectedField, type SqlFields } from '../shared/direct-reads';
+import { BuiltJson, childrenOf, connectionFields, notDirect, plainString, type DirectReadsSpec, type JsonBuild, type JsonText, type SelectedField, type SqlFields } from '../shared/direct-reads';
 import { readingTimeMinutesSql } from '../shared/html';
 import { plainConnection, type ConnectionBase } from '../shared/pagination';
 import { rememberingClassValidator } from '../shared/validation';
@@ -61,16 +61,16 @@ async function articles(args: Record<string, unknown>, field: SelectedField, con
 }
 
 const article: SqlFields<TeaserColumns> = {
-  id: (row) => row.article('id'),
+  id: (row) => plainString(row.article('id')),
   slug: (row) => row.article('slug'),
   title: (row) => row.article('title'),
   excerpt: (row) => row.article('excerpt'),
-  status: (row) => row.article('status'),
+  status: (row) => plainString(row.article('status')),
   version: (row) => row.article('version'),
   commentsOpen: (row) => row.article('commentsOpen'),
   wordCount: (row) => row.article('wordCount'),
-  publishedAt: (row) => isoTimestampSql(row.article('publishedAt')),
-  updatedAt: (row) => isoTimestampSql(row.article('updatedAt')),
+  publishedAt: (row) => plainString(isoTimestampSql(row.article('publishedAt'))),
+  updatedAt: (row) => plainString(isoTimestampSql(row.article('updatedAt'))),
   readingTimeMinutes: (row) => readingTimeMinutesSql(row.article('wordCount')),
   url: (row, _field, json) => json.context.services.articleLinks.urlSql({ slug: row.article('slug'), id: row.article('id'), publishedAt: row.article('publishedAt') }),
   // As ArticleResolver.featuredImage: none without a URL.
@@ -92,18 +92,20 @@ export const articleDirectReads: DirectReadsSpec = {
       alt: (row: TeaserColumns) => row.article('featuredImageAlt'),
       caption: (row: TeaserColumns) => row.article('featuredImageCaption'),
     },
-    Author: columnsOf<Author>('id', 'slug', 'name', 'bio', 'avatarUrl', { createdAt: isoTimestampSql }),
-    Section: columnsOf<Section>('id', 'slug', 'name'),
-    Tag: columnsOf<Tag>('id', 'slug', 'name'),
+    Author: columnsOf<Author>('slug', 'name', 'bio', 'avatarUrl', { id: plainString, createdAt: (sql) => plainString(isoTimestampSql(sql)) }),
+    Section: columnsOf<Section>('slug', 'name', { id: plainString }),
+    Tag: columnsOf<Tag>('slug', 'name', { id: plainString }),
   },
 };
 
 /** SQL fields that are columns as they are, or (in the last argument) columns through a conversion. */
-function columnsOf<T>(...names: [...(keyof T & string)[], Partial<Record<keyof T & string, (sql: string) => string>>] | (keyof T & string)[]): SqlFields<(property: keyof T & string) => string> {
+function columnsOf<T>(
+  ...names: [...(keyof T & string)[], Partial<Record<keyof T & string, (sql: string) => string | JsonText>>] | (keyof T & string)[]
+): SqlFields<(property: keyof T & string) => string> {
   const fields: SqlFields<(property: keyof T & string) => string> = {};
   for (const entry of names) {
     if (typeof entry === 'string') fields[entry] = (column) => column(entry);
-    else for (const [name, convert] of Object.entries(entry)) fields[name] = (column) => (convert as (sql: string) => string)(column(name as keyof T & string));
+    else for (const [name, convert] of Object.entries(entry)) fields[name] = (column) => (convert as (sql: string) => string | JsonText)(column(name as keyof T & string));
   }
   return fields;
 }

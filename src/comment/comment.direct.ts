@@ -1,4 +1,4 @@
-import { notDirect, type DirectReadsSpec, type JsonBuild, type SelectedField, type SqlFields } from '../shared/direct-reads';
+import { notDirect, plainString, type DirectReadsSpec, type JsonBuild, type SelectedField, type SqlFields } from '../shared/direct-reads';
 import { isoTimestampSql } from '../db/json-sql';
 import { MAX_PAGE_SIZE } from '../shared/pagination';
 import type { Comment } from './comment.entity';
@@ -44,14 +44,14 @@ const commentEdge: SqlFields<CommentColumns> = {
 };
 
 const comment: SqlFields<CommentColumns> = {
-  id: (column) => column('id'),
+  id: (column) => plainString(column('id')),
   authorName: (column) => column('authorName'),
   authorUrl: (column) => column('authorUrl'),
   body: (column) => column('body'),
-  status: (column) => column('status'),
+  status: (column) => plainString(column('status')),
   depth: (column) => column('depth'),
-  createdAt: (column) => isoTimestampSql(column('createdAt')),
-  editedAt: (column) => isoTimestampSql(column('editedAt')),
+  createdAt: (column) => plainString(isoTimestampSql(column('createdAt'))),
+  editedAt: (column) => plainString(isoTimestampSql(column('editedAt'))),
   replyCount: (column) => column('replyCount'),
 };
 

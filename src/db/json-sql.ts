@@ -34,6 +34,19 @@ export function jsonValueSql(expression: string): string {
 }
 
 /**
+ * An integer or a boolean as JSON text: PostgreSQL's text output writes them as JSON does, without to_json's lookup of
+ * the value's type for every value.
+ */
+export function jsonIntegerOrBooleanSql(expression: string): string {
+  return `coalesce((${expression})::text, 'null')`;
+}
+
+/** A string that never needs escaping in JSON (a uuid, an ISO timestamp, an enum label) as JSON text. */
+export function jsonPlainStringSql(expression: string): string {
+  return `coalesce('"' || (${expression}) || '"', 'null')`;
+}
+
+/**
  * A JSON array, as text, of what `select` (a SELECT of one column of JSON text, ordered as the array must be) returns.
  * ARRAY(...) keeps the SELECT's order, and array_to_string joins without the spaces json_agg writes.
  */

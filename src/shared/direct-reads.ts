@@ -14,6 +14,7 @@ import {
   isObjectType,
   Kind,
   type FragmentDefinitionNode,
+  type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -22,7 +23,7 @@ import {
 import type { ResolveTree } from 'graphql-parse-resolve-info';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../context';
-import { jsonValueSql, sqlText } from '../db/json-sql';
+import { jsonIntegerOrBooleanSql, jsonPlainStringSql, jsonValueSql, sqlText } from '../db/json-sql';
 import type { ConnectionBase, Edge, PageInfo } from './pagination';
 
 /**
@@ -81,9 +82,10 @@ export type DirectRoot = (
 
 /**
  * Gives, as SQL, one field of a built type, from `scope` (the columns the statement offers): for a leaf type its value
- * (JsonBuild writes it as JSON), for an object or a list its JSON text (JsonBuild.object, jsonArraySql), or NULL.
+ * (JsonBuild writes it as JSON), for an object or a list its JSON text (JsonBuild.object, jsonArraySql), or NULL; or,
+ * for any type, the JSON text itself as JsonText.
  */
-export type SqlField<S> = (scope: S, field: SelectedField, json: JsonBuild) => string;
+export type SqlField<S> = (scope: S, field: SelectedField, json: JsonBuild) => string | JsonText;
 export type SqlFields<S> = Record<string, SqlField<S>>;
 
 export interface DirectReadsSpec {
@@ -96,6 +98,16 @@ export interface DirectReadsSpec {
    * may have both: read in JavaScript where a root returns it, built where it sits inside a built object.
    */
   built?: Record<string, SqlFields<never>>;
+}
+
+/** SQL that gives a field's JSON text itself, never NULL ("null" for null). */
+export class JsonText {
+  constructor(readonly sql: string) {}
+}
+
+/** A string field whose values never need escaping in JSON (uuids, ISO timestamps, enum labels): no to_json. */
+export function plainString(sql: string): JsonText {
+  return new JsonText(jsonPlainStringSql(sql));
 }
 
 /** Compiles selections of built types into SQL for one statement. */
@@ -131,13 +143,19 @@ export class JsonBuild {
         return;
       }
       const build = Object.hasOwn(fields, child.name) ? fields[child.name] : notDirect(`no SQL for ${type.name}.${child.name}`);
-      const value = build(scope, child, this);
-      parts.push(sqlText(literal), isLeafType(getNamedType(child.type as GraphQLOutputType)) ? jsonValueSql(value) : `coalesce(${value}, 'null')`);
+      parts.push(sqlText(literal), jsonOf(build(scope, child, this), getNamedType(child.type as GraphQLOutputType)));
       literal = '';
     });
     parts.push(sqlText(`${literal}}`));
     return `(${parts.join(' || ')})`;
   }
+}
+
+/** The SQL of a field's JSON text, from what its SqlField gave. */
+function jsonOf(value: string | JsonText, type: GraphQLNamedType): string {
+  if (value instanceof JsonText) return value.sql;
+  if (!isLeafType(type)) return `coalesce(${value}, 'null')`;
+  return type.name === 'Int' || type.name === 'Boolean' ? jsonIntegerOrBooleanSql(value) : jsonValueSql(value);
 }
 
 /** JSON text PostgreSQL built in its response form (JsonBuild): it goes into the response as it is. */

@@ -1,5 +1,5 @@
 import { ArticleLinks } from '../../src/article/article.links';
-import { isoTimestampSql, uriComponentSql } from '../../src/db/json-sql';
+import { isoTimestampSql, jsonArraySql, jsonIntegerOrBooleanSql, jsonPlainStringSql, jsonValueSql, uriComponentSql } from '../../src/db/json-sql';
 import { readingTimeMinutes, readingTimeMinutesSql } from '../../src/shared/html';
 import { startTestApp, type TestApp } from '../setup/harness';
 
@@ -22,6 +22,26 @@ describe('SQL for built response values', () => {
       const date = new Date(instant);
       expect(await sqlValue(isoTimestampSql('$1::timestamptz(3)'), [date])).toBe(date.toISOString());
     }
+  });
+
+  it('writes JSON values as JSON.stringify() does', async () => {
+    const texts = ['plain', 'quote " and backslash \\', 'line\nbreak\ttab\r\b\f', 'control \u0001\u001f\u007f', 'l’été 東京 🎉 \u2028\u2029', '</script>', ''];
+    for (const text of texts) expect(await sqlValue(jsonValueSql('$1::text'), [text])).toBe(JSON.stringify(text));
+    expect(await sqlValue(jsonValueSql('$1::text'), [null])).toBe('null');
+    for (const n of [0, 7, -3, 2_147_483_647]) {
+      expect(await sqlValue(jsonValueSql('$1::int'), [n])).toBe(JSON.stringify(n));
+      expect(await sqlValue(jsonIntegerOrBooleanSql('$1::int'), [n])).toBe(JSON.stringify(n));
+    }
+    for (const b of [true, false]) expect(await sqlValue(jsonIntegerOrBooleanSql('$1::boolean'), [b])).toBe(JSON.stringify(b));
+    expect(await sqlValue(jsonIntegerOrBooleanSql('$1::int'), [null])).toBe('null');
+    const id = '6f1c2a9e-0000-4000-8000-000000000001';
+    expect(await sqlValue(jsonPlainStringSql('$1::uuid'), [id])).toBe(JSON.stringify(id));
+    const at = new Date('2026-11-20T09:30:00.120Z');
+    expect(await sqlValue(jsonPlainStringSql(isoTimestampSql('$1::timestamptz')), [at])).toBe(JSON.stringify(at));
+    expect(await sqlValue(jsonPlainStringSql('$1::uuid'), [null])).toBe('null');
+    const select = (values: string) => `SELECT ${jsonValueSql('"v"')} FROM unnest(${values}::text[]) WITH ORDINALITY AS "x"("v", "i") ORDER BY "i"`;
+    expect(await sqlValue(jsonArraySql(select('$1')), [['b', 'a "q"', 'c']])).toBe(JSON.stringify(['b', 'a "q"', 'c']));
+    expect(await sqlValue(jsonArraySql(select('$1')), [[]])).toBe('[]');
   });
 
   it('escapes as encodeURIComponent() does', async () => {
