@@ -380,18 +380,43 @@ export class DirectReads {
   }
 }
 
-/** JSON.stringify() of a response whose BuiltJson values are JSON text already, written as they are. */
-function writeJson(value: unknown): string | undefined {
-  if (value instanceof BuiltJson) return value.text;
-  if (Array.isArray(value)) return `[${value.map((item) => writeJson(item) ?? 'null').join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const members: string[] = [];
+/**
+ * JSON.stringify() of a response whose BuiltJson values are JSON text already, written as they are. The pieces are
+ * joined once at the end: joining at every level would copy the articles' texts once per level.
+ */
+function writeJson(value: unknown): string {
+  const pieces: string[] = [];
+  writeInto(value, pieces);
+  return pieces.join('');
+}
+
+/** Adds `value`'s JSON to `pieces`; false (and nothing added) for undefined, which an object leaves out. */
+function writeInto(value: unknown, pieces: string[]): boolean {
+  if (value instanceof BuiltJson) {
+    pieces.push(value.text);
+  } else if (Array.isArray(value)) {
+    pieces.push('[');
+    value.forEach((item, index) => {
+      if (index) pieces.push(',');
+      if (!writeInto(item, pieces)) pieces.push('null');
+    });
+    pieces.push(']');
+  } else if (value !== null && typeof value === 'object') {
+    pieces.push('{');
+    let first = true;
     for (const [key, member] of Object.entries(value)) {
-      const text = writeJson(member);
-      if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+      // As JSON.stringify, members it cannot write are left out.
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      pieces.push(first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`);
+      first = false;
+      writeInto(member, pieces);
     }
-    return `{${members.join(',')}}`;
+    pieces.push('}');
+  } else {
+    // Strings, numbers, booleans and null as JSON.stringify writes them.
+    const text = JSON.stringify(value) as string | undefined;
+    if (text === undefined) return false;
+    pieces.push(text);
   }
-  // Strings, numbers, booleans and null as JSON.stringify writes them; undefined (a member to leave out) as undefined.
-  return JSON.stringify(value);
+  return true;
 }
