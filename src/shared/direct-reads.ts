@@ -13,6 +13,7 @@ import {
   isNonNullType,
   isObjectType,
   Kind,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -100,6 +101,9 @@ export interface DirectReadsSpec {
   built?: Record<string, SqlFields<never>>;
 }
 
+/** How many variable sets of one document keep their collected selections. */
+const SELECTIONS_PER_DOCUMENT = 64;
+
 /** SQL that gives a field's JSON text itself, never NULL ("null" for null). */
 export class JsonText {
   constructor(readonly sql: string) {}
@@ -110,12 +114,33 @@ export function plainString(sql: string): JsonText {
   return new JsonText(jsonPlainStringSql(sql));
 }
 
-/** Compiles selections of built types into SQL for one statement. */
+/** A built object's SQL as compiled once, with the parameter values it adds (fixed by its field's arguments). */
+interface CompiledObject {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * Compiled SQL by selected field, then by scope, then by how many parameters came before it. Selected fields are
+ * reused while their query (document and variables) is (DirectReads.selectionsOf), so a query asked again is not
+ * compiled again.
+ */
+export type CompiledObjects = WeakMap<SelectedField, Map<unknown, Map<number, CompiledObject>>>;
+
+/**
+ * Compiles selections of built types into SQL for one statement. The SQL of a field may depend only on the field (its
+ * selections and arguments) and its scope, never on the request: a value from the request goes in as a parameter
+ * (param()). That is what lets object() compile each field once.
+ */
 export class JsonBuild {
+  /** How deep object() is: only the outermost call is remembered (it covers what it nests). */
+  private nesting = 0;
+
   constructor(
     private readonly built: ReadonlyMap<string, SqlFields<never>>,
     readonly parameters: unknown[],
     readonly context: RequestContext,
+    private readonly compiled: CompiledObjects = new WeakMap(),
   ) {}
 
   /** A placeholder for `value`, with an optional cast. */
@@ -127,7 +152,26 @@ export class JsonBuild {
   /** The JSON text of what `field` selects on its (built) type, in response order, read from `scope`. */
   object(field: SelectedField, scope: unknown): string {
     const type = getNamedType(field.type as GraphQLOutputType);
-    return this.objectWith(field, scope as never, this.built.get(type.name) ?? notDirect(`${type.name} is not built in SQL`));
+    const fields = this.built.get(type.name) ?? notDirect(`${type.name} is not built in SQL`);
+    if (this.nesting > 0 || typeof scope !== 'object' || scope === null) return this.objectWith(field, scope as never, fields);
+    let byScope = this.compiled.get(field);
+    if (!byScope) this.compiled.set(field, (byScope = new Map()));
+    let byStart = byScope.get(scope);
+    if (!byStart) byScope.set(scope, (byStart = new Map()));
+    const start = this.parameters.length;
+    let compiled = byStart.get(start);
+    if (compiled) {
+      this.parameters.push(...compiled.parameters);
+      return compiled.sql;
+    }
+    this.nesting++;
+    try {
+      compiled = { sql: this.objectWith(field, scope as never, fields), parameters: this.parameters.slice(start) };
+    } finally {
+      this.nesting--;
+    }
+    byStart.set(start, compiled);
+    return compiled.sql;
   }
 
   /** As object(), with the given field table (for a type whose SQL depends on where it sits, as PageInfo does). */
@@ -193,6 +237,12 @@ export class DirectReads {
   failed = 0;
   /** The data objects of the responses answered here: stringifyResult writes their built texts as they are. */
   private readonly answeredData = new WeakSet<object>();
+  /**
+   * What each query selects, collected and checked once: by document (Apollo keeps one per query text), then by
+   * operation and variables. A NotDirect remembers that the query is the executor's.
+   */
+  private readonly selections = new WeakMap<DocumentNode, Map<string, Record<string, SelectedField> | NotDirect>>();
+  private readonly compiled: CompiledObjects = new WeakMap();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -229,22 +279,12 @@ export class DirectReads {
 
   /** The query's data, or null when the executor should answer it. */
   private async answer(requestContext: GraphQLRequestContextResponseForOperation<RequestContext>): Promise<Record<string, unknown> | null> {
-    const { operation, document, request, contextValue } = requestContext;
+    const { operation, contextValue } = requestContext;
     if (operation.operation !== 'query' || !this.mayAnswer(operation.selectionSet)) return null;
     const pending: Promise<void>[] = [];
     try {
-      const variables = getVariableValues(this.schema, operation.variableDefinitions ?? [], request.variables ?? {});
-      if (variables.errors) return null;
-      const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-      for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
       const queryType = this.schema.getQueryType() as GraphQLObjectType;
-      const selected = this.collect(queryType, operation.selectionSet, fragments, variables.coerced, Object.create(null));
-      // Everything is checked before anything is read, so an unsupported query costs no statement.
-      for (const field of Object.values(selected)) {
-        if (field.name === '__typename') continue;
-        if (!this.roots.has(field.name)) notDirect(`no direct read of Query.${field.name}`);
-        this.check(field);
-      }
+      const selected = this.selectionsOf(requestContext);
       const data: Record<string, unknown> = Object.create(null);
       // Every root runs to its end (none is left behind reading while the executor starts over).
       const roots = await Promise.allSettled(
@@ -252,7 +292,7 @@ export class DirectReads {
           if (field.name === '__typename') return void (data[field.alias] = queryType.name);
           const root = this.roots.get(field.name) as DirectRoot;
           data[field.alias] = null;
-          const value = await root(field.args, field, contextValue, (parameters) => new JsonBuild(this.built, parameters, contextValue));
+          const value = await root(field.args, field, contextValue, (parameters) => new JsonBuild(this.built, parameters, contextValue, this.compiled));
           data[field.alias] = this.complete(value, field.type as GraphQLOutputType, field, contextValue, pending);
         }),
       );
@@ -274,6 +314,39 @@ export class DirectReads {
       // Values still being read when another part failed: nobody waits for them any more.
       for (const promise of pending) promise.catch(() => undefined);
     }
+  }
+
+  /**
+   * The root fields the operation selects, collected and checked (everything is checked before anything is read, so
+   * an unsupported query costs no statement), remembered for its document, operation and variables. Throws NotDirect.
+   */
+  private selectionsOf({ document, operation, operationName, request }: GraphQLRequestContextResponseForOperation<RequestContext>): Record<string, SelectedField> {
+    let byVariables = this.selections.get(document);
+    if (!byVariables) this.selections.set(document, (byVariables = new Map()));
+    const key = `${operationName ?? ''}:${JSON.stringify(request.variables ?? {})}`;
+    let selected = byVariables.get(key);
+    if (!selected) {
+      try {
+        const variables = getVariableValues(this.schema, operation.variableDefinitions ?? [], request.variables ?? {});
+        if (variables.errors) notDirect('invalid variables');
+        const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
+        for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+        selected = this.collect(this.schema.getQueryType() as GraphQLObjectType, operation.selectionSet, fragments, variables.coerced, Object.create(null));
+        for (const field of Object.values(selected)) {
+          if (field.name === '__typename') continue;
+          if (!this.roots.has(field.name)) notDirect(`no direct read of Query.${field.name}`);
+          this.check(field);
+        }
+      } catch (error) {
+        if (!(error instanceof NotDirect)) throw error;
+        selected = error;
+      }
+      // Lists paged by cursor make a new key for every page: the oldest are dropped past the bound.
+      if (byVariables.size >= SELECTIONS_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value as string);
+      byVariables.set(key, selected);
+    }
+    if (selected instanceof NotDirect) throw selected;
+    return selected;
   }
 
   /** False when a root field of the operation has no direct read: most queries are told apart without collecting. */

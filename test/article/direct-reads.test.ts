@@ -125,6 +125,32 @@ describe('direct reads of the article list', () => {
     expect(nodes.some((node) => node.comments.edges.some((edge) => edge.node.replyCount > 0))).toBe(true);
   });
 
+  it('answer a query asked again, with the same or other variables, as the first time (its plan is remembered)', async () => {
+    const query = `query Again($withTags: Boolean!, $first: Int!, $comments: Int!) {
+      articles(first: $first) { edges { node { slug tags @include(if: $withTags) { slug } comments(first: $comments) { edges { node { id body } } } } } }
+    }`;
+    const variableSets = [
+      { withTags: true, first: 5, comments: 2 },
+      { withTags: false, first: 5, comments: 2 },
+      { withTags: true, first: 5, comments: 2 },
+      { withTags: true, first: 7, comments: 3 },
+      { withTags: false, first: 5, comments: 2 },
+    ];
+    const bodies: string[] = [];
+    for (const variables of variableSets) {
+      const { response, answeredDirectly } = await compare(query, variables);
+      expect(answeredDirectly).toBe(true);
+      bodies.push(JSON.stringify(response.body));
+    }
+    // The same variables give the same answer; other variables another one (tags left out, longer lists).
+    expect(bodies[2]).toBe(bodies[0]);
+    expect(bodies[4]).toBe(bodies[1]);
+    expect(bodies[1]).not.toBe(bodies[0]);
+    expect(bodies[3]).not.toBe(bodies[0]);
+    // A query the executor must answer stays the executor's when asked again.
+    for (let i = 0; i < 2; i++) expect((await compare(query, { withTags: true, first: 5, comments: 101 })).answeredDirectly).toBe(false);
+  });
+
   it('follow aliases, fragments, __typename and @include/@skip as the executor does', async () => {
     const query = `
       query Page($withTags: Boolean!, $skipAuthor: Boolean!) {
