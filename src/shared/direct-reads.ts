@@ -39,8 +39,8 @@ import type { ConnectionBase, Edge, PageInfo } from './pagination';
  * Why: on the front page the executor's per-field machinery (a resolver call, a promise and a DataLoader lookup for
  * every author, section, tag list, count and thread of every article, then entities built from rows and serialised
  * again) cost the gateway twice as much CPU as the rest of the request together; then parsing the JSON PostgreSQL sent
- * and serialising it again was a fifth of what remained. PostgreSQL's json_build_object and json_agg cost it a third
- * more than concatenating the same text, and write spaces JavaScript does not.
+ * and serialising it again was about 15% of what remained. PostgreSQL's json_build_object and json_agg cost it about a
+ * quarter more than concatenating the same text, and write spaces JavaScript does not.
  *
  * A query is answered here only if every field it selects is in the tables and its arguments pass the same checks the
  * resolvers make. Anything else (a field not in the tables, an invalid argument, an error while reading) goes to the
@@ -101,8 +101,13 @@ export interface DirectReadsSpec {
   built?: Record<string, SqlFields<never>>;
 }
 
-/** How many variable sets of one document keep their collected selections. */
+/**
+ * How many variable sets of one document keep their collected selections, and how long their key may be: a client
+ * sending large variables (or many documents) cannot make the remembered selections grow beyond this times what Apollo
+ * keeps of documents.
+ */
 const SELECTIONS_PER_DOCUMENT = 64;
+const MAX_SELECTION_KEY_LENGTH = 2_000;
 
 /** SQL that gives a field's JSON text itself, never NULL ("null" for null). */
 export class JsonText {
@@ -321,9 +326,9 @@ export class DirectReads {
    * an unsupported query costs no statement), remembered for its document, operation and variables. Throws NotDirect.
    */
   private selectionsOf({ document, operation, operationName, request }: GraphQLRequestContextResponseForOperation<RequestContext>): Record<string, SelectedField> {
+    const key = `${operationName ?? ''}:${JSON.stringify(request.variables ?? {})}`;
     let byVariables = this.selections.get(document);
     if (!byVariables) this.selections.set(document, (byVariables = new Map()));
-    const key = `${operationName ?? ''}:${JSON.stringify(request.variables ?? {})}`;
     let selected = byVariables.get(key);
     if (!selected) {
       try {
@@ -341,9 +346,11 @@ export class DirectReads {
         if (!(error instanceof NotDirect)) throw error;
         selected = error;
       }
-      // Lists paged by cursor make a new key for every page: the oldest are dropped past the bound.
-      if (byVariables.size >= SELECTIONS_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value as string);
-      byVariables.set(key, selected);
+      if (key.length <= MAX_SELECTION_KEY_LENGTH) {
+        // Lists paged by cursor make a new key for every page: the oldest are dropped past the bound.
+        if (byVariables.size >= SELECTIONS_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value as string);
+        byVariables.set(key, selected);
+      }
     }
     if (selected instanceof NotDirect) throw selected;
     return selected;

@@ -147,6 +147,10 @@ describe('direct reads of the article list', () => {
     expect(bodies[4]).toBe(bodies[1]);
     expect(bodies[1]).not.toBe(bodies[0]);
     expect(bodies[3]).not.toBe(bodies[0]);
+    // Variables too long to remember (here one the query does not declare) are answered all the same.
+    const padded = await compare(query, { withTags: true, first: 5, comments: 2, padding: 'x'.repeat(3_000) });
+    expect(padded.answeredDirectly).toBe(true);
+    expect(JSON.stringify(padded.response.body)).toBe(bodies[0]);
     // A query the executor must answer stays the executor's when asked again.
     for (let i = 0; i < 2; i++) expect((await compare(query, { withTags: true, first: 5, comments: 101 })).answeredDirectly).toBe(false);
   });
