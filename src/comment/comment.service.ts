@@ -57,12 +57,13 @@ export class CommentService {
   }
 
   /**
-   * A select-list expression giving, as JSON text of an array, the first `limitSql` approved top-level comments of the article
-   * `articleIdSql`, oldest first, each as the JSON text `commentJsonSql` builds from the SQL of its columns
+   * A select-list expression giving, as JSON text of an array, the first `limitSql` approved top-level comments of the
+   * article `articleIdSql`, oldest first, each as the JSON text `commentJsonSql` builds from the SQL of its columns
    * (`column(property)`).
    */
   threadBuiltSql(articleIdSql: string, limitSql: string, commentJsonSql: (column: (property: keyof Comment & string) => string) => string): string {
-    return jsonArraySql(`SELECT ${commentJsonSql((property) => this.rows.columnOf('c', null, property))} FROM (${this.threadPageSql(articleIdSql, limitSql)}) "c" ORDER BY "c"."created_at", "c"."id"`);
+    const comment = commentJsonSql((property) => this.rows.columnOf('c', null, property));
+    return jsonArraySql(`SELECT ${comment} FROM (${this.threadPageSql(articleIdSql, limitSql)}) "c" ORDER BY "c"."created_at", "c"."id"`);
   }
 
   /** A boolean expression: whether the article `articleIdSql` has more than `firstSql` approved top-level comments. */
@@ -70,8 +71,9 @@ export class CommentService {
     return `((SELECT count(*) FROM (${this.threadPageSql(articleIdSql, `(${firstSql}) + 1`)}) "more") > ${firstSql})`;
   }
 
-  private threadPageSql(articleIdSql: string, limitSql: string): string {
-    return `SELECT "c".* FROM "comment" "c"
+  /** The first `limitSql` approved top-level comments of the article `articleIdSql`, oldest first: a subquery. */
+  private threadPageSql(articleIdSql: string, limitSql: string, selectList = '"c".*'): string {
+    return `SELECT ${selectList} FROM "comment" "c"
             WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
             ORDER BY "c"."created_at", "c"."id"
             LIMIT ${limitSql}`;
@@ -89,11 +91,7 @@ export class CommentService {
    */
   threadJsonSql(articleIdSql: string, limitSql: string): string {
     return `(SELECT coalesce(json_agg("x" ORDER BY "x"."c_created_at", "x"."c_id"), '[]'::json)
-             FROM (SELECT ${this.publicColumns}
-                   FROM "comment" "c"
-                   WHERE "c"."article_id" = ${articleIdSql} AND "c"."parent_id" IS NULL AND "c"."status" = 'APPROVED'
-                   ORDER BY "c"."created_at", "c"."id"
-                   LIMIT ${limitSql}) "x")`;
+             FROM (${this.threadPageSql(articleIdSql, limitSql, this.publicColumns)}) "x")`;
   }
 
   threadFromJson(json: unknown, first: number): Page<Comment> {
