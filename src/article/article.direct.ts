@@ -46,7 +46,7 @@ async function articles(args: Record<string, unknown>, field: SelectedField, con
   const page = await context.services.articles.listPublicBuilt(criteria, order, input.first, after, (columns, parameters) =>
     node ? json(parameters).object(node, columns) : 'NULL',
   );
-  const positions = new WeakMap<BuiltJson, BuiltArticle>();
+  const positions = new Map<BuiltJson, BuiltArticle>();
   const items = page.items.map((article) => {
     const built = new BuiltJson(article.node ?? 'null');
     positions.set(built, article);
