@@ -371,43 +371,58 @@ export class ArticleService {
   /**
    * "More like this" for each article: other public articles scored by shared tags, same section and same author
    * (RELATED_WEIGHTS), best first, newest first among equals. An article with nothing in common gets an empty list.
+   *
+   * Every article sharing a tag, the section or the author is a candidate (thousands, on a large archive), and each
+   * is scored from index entries alone (no article rows read). Only then are rows read, and only of the few that
+   * can make the list: the score of the `first`-th best public candidate is found by checking candidates best
+   * first until that many are public, and just the candidates scoring at least that are read, ordered and cut
+   * (README, "Related articles", has the figures).
    */
   async relatedTo(articleIds: readonly string[], first: number): Promise<Map<string, RelatedArticleMatch[]>> {
+    const score = `(sum("hit"."tag") * ${RELATED_WEIGHTS.tag}
+                     + CASE WHEN bool_or("hit"."section") THEN ${RELATED_WEIGHTS.section} ELSE 0 END
+                     + CASE WHEN bool_or("hit"."author") THEN ${RELATED_WEIGHTS.author} ELSE 0 END)::int`;
+    // Section and author candidates come from the partial indexes over published and scheduled articles; whether a
+    // scheduled one is public yet is checked when rows are read.
+    const listed = `"status" IN ('PUBLISHED', 'SCHEDULED')`;
     const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "src"."id"::text AS "source_id", "match"."shared_tags", "match"."same_section", "match"."same_author", "match"."score",
               ${this.teaserSelect}
        FROM unnest($1::uuid[]) WITH ORDINALITY AS "k"("id", "position")
        JOIN "article" "src" ON "src"."id" = "k"."id"
        CROSS JOIN LATERAL (
-         -- Candidates come from three index lookups (shared tags, same section, same author), never a scan of
-         -- every article; only they are scored.
-         SELECT "c"."id", "c"."published_at", "cand"."shared_tags", "cand"."same_section", "cand"."same_author",
-                ("cand"."shared_tags" * ${RELATED_WEIGHTS.tag}
-                  + CASE WHEN "cand"."same_section" THEN ${RELATED_WEIGHTS.section} ELSE 0 END
-                  + CASE WHEN "cand"."same_author" THEN ${RELATED_WEIGHTS.author} ELSE 0 END)::int AS "score"
-         FROM (
-           SELECT "hit"."id", sum("hit"."tag")::int AS "shared_tags", bool_or("hit"."section") AS "same_section", bool_or("hit"."author") AS "same_author"
+         WITH "cand" AS MATERIALIZED (
+           SELECT "hit"."id", sum("hit"."tag")::int AS "shared_tags", bool_or("hit"."section") AS "same_section",
+                  bool_or("hit"."author") AS "same_author", ${score} AS "score"
            FROM (
              SELECT "other"."article_id" AS "id", 1 AS "tag", false AS "section", false AS "author"
              FROM "article_tag" "mine" JOIN "article_tag" "other" ON "other"."tag_id" = "mine"."tag_id"
              WHERE "mine"."article_id" = "src"."id"
              UNION ALL
-             SELECT "s"."id", 0, true, false FROM "article" "s" WHERE "s"."section_id" = "src"."section_id" AND ${publicArticleSql('s')}
+             SELECT "s"."id", 0, true, false FROM "article" "s" WHERE "s"."section_id" = "src"."section_id" AND "s".${listed}
              UNION ALL
-             SELECT "w"."id", 0, false, true FROM "article" "w" WHERE "w"."author_id" = "src"."author_id" AND ${publicArticleSql('w')}
+             SELECT "w"."id", 0, false, true FROM "article" "w" WHERE "w"."author_id" = "src"."author_id" AND "w".${listed}
            ) "hit"
            WHERE "hit"."id" <> "src"."id"
            GROUP BY "hit"."id"
-         ) "cand"
-         JOIN "article" "c" ON "c"."id" = "cand"."id"
+         )
+         SELECT "c"."id", "cand"."shared_tags", "cand"."same_section", "cand"."same_author", "cand"."score"
+         FROM "cand" JOIN "article" "c" ON "c"."id" = "cand"."id"
          WHERE ${publicArticleSql('c')}
-         ORDER BY "score" DESC, "c"."published_at" DESC, "c"."id" DESC
+           AND "cand"."score" >= coalesce((
+             -- OFFSET 0 keeps the sort below the row checks, so they stop at the first \`first\` public candidates.
+             SELECT "best"."score" FROM (SELECT "id", "score" FROM "cand" ORDER BY "score" DESC OFFSET 0) "best"
+             WHERE EXISTS (SELECT 1 FROM "article" "b" WHERE "b"."id" = "best"."id" AND ${publicArticleSql('b')})
+             LIMIT 1 OFFSET $2 - 1
+           ), 0)
+         ORDER BY "cand"."score" DESC, "c"."published_at" DESC, "c"."id" DESC
          LIMIT $2
        ) "match"
        JOIN "article" "a" ON "a"."id" = "match"."id"
        ${ArticleService.JOIN_REFS}
        ORDER BY "k"."position", "match"."score" DESC, "a"."published_at" DESC, "a"."id" DESC`,
       [articleIds, first],
+      { plan: 'generic' },
     );
     return groupRows(rows, 'source_id', (row) => {
       const reasons: RelatedReason[] = [];

@@ -28,6 +28,29 @@ describe('relatedArticles', () => {
     ]);
   });
 
+  it('cuts the list at the best public scores: unpublished articles never take a place, and ties at the cut are newest first', async () => {
+    const mara = await f.makeAuthor();
+    const politics = await f.makeSection();
+    const [summit, trade] = [await f.makeTag(), await f.makeTag()];
+    const source = await f.makeArticle({ author: mara, section: politics, tags: [summit, trade] });
+    // Better scores than any public article, none of them public.
+    await f.makeArticle({ slug: 'draft', status: ArticleStatus.DRAFT, author: mara, section: politics, tags: [summit, trade] }); // 9
+    await f.makeArticle({ slug: 'scheduled-later', status: ArticleStatus.SCHEDULED, publishedAt: hoursAgo(-5), tags: [summit, trade] }); // 6
+    await f.makeArticle({ slug: 'archived', status: ArticleStatus.ARCHIVED, publishedAt: hoursAgo(6), tags: [summit, trade] }); // 6
+    await f.makeArticle({ slug: 'best', publishedAt: hoursAgo(10), tags: [summit, trade] }); // 6
+    // The tier the list is cut in (3 each), and below it.
+    await f.makeArticle({ slug: 'one-tag-oldest', publishedAt: hoursAgo(8), tags: [summit] });
+    await f.makeArticle({ slug: 'one-tag-newest', publishedAt: hoursAgo(1), tags: [trade] });
+    await f.makeArticle({ slug: 'scheduled-out', status: ArticleStatus.SCHEDULED, publishedAt: hoursAgo(3), tags: [summit] });
+    await f.makeArticle({ slug: 'one-tag-middle', publishedAt: hoursAgo(4), tags: [summit] });
+    await f.makeArticle({ slug: 'section-only', section: politics, publishedAt: hoursAgo(0.5) }); // 2
+
+    const slugs = async (first: number) => (await t.gql(RELATED, { id: source.id, first })).body.data?.article.relatedArticles.map((match: any) => match.article.slug);
+    expect(await slugs(3)).toEqual(['best', 'one-tag-newest', 'scheduled-out']);
+    expect(await slugs(20)).toEqual(['best', 'one-tag-newest', 'scheduled-out', 'one-tag-middle', 'one-tag-oldest', 'section-only']);
+    expect(await slugs(1)).toEqual(['best']);
+  });
+
   it('defaults to five and never includes the article itself', async () => {
     const section = await f.makeSection();
     const source = await f.makeArticle({ section });
