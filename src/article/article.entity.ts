@@ -28,8 +28,13 @@ registerEnumType(ArticleStatus, {
   description: 'Where an article is in its life. The public sees PUBLISHED ones, and SCHEDULED ones once publishedAt has passed.',
 });
 
-/** Predicate of the partial indexes behind public lists: the statuses that can be public (see publicArticleSql). */
-const PUBLIC_STATUS_PREDICATE = `"status" IN ('PUBLISHED', 'SCHEDULED')`;
+/** The statuses that can be public, as SQL over `column` (see publicArticleSql). */
+export function canBePublicSql(column = '"status"'): string {
+  return `${column} IN ('PUBLISHED', 'SCHEDULED')`;
+}
+
+/** Predicate of the partial indexes behind public lists. */
+const PUBLIC_STATUS_PREDICATE = canBePublicSql();
 
 /**
  * Title weighs most, then the standfirst, then the body with its HTML tags stripped.

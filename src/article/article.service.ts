@@ -9,7 +9,7 @@ import { MAX_PAGE_SIZE, toPage, type Page } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
 import type { Tag } from '../taxonomy/tag.entity';
 import type { TaxonomyService } from '../taxonomy/taxonomy.service';
-import { Article } from './article.entity';
+import { Article, canBePublicSql } from './article.entity';
 
 /** The one definition of "the public may see this article": published, or scheduled and due. */
 export function publicArticleSql(alias: string): string {
@@ -382,9 +382,9 @@ export class ArticleService {
     const score = `(sum("hit"."tag") * ${RELATED_WEIGHTS.tag}
                      + CASE WHEN bool_or("hit"."section") THEN ${RELATED_WEIGHTS.section} ELSE 0 END
                      + CASE WHEN bool_or("hit"."author") THEN ${RELATED_WEIGHTS.author} ELSE 0 END)::int`;
-    // Section and author candidates come from the partial indexes over published and scheduled articles; whether a
-    // scheduled one is public yet is checked when rows are read.
-    const listed = `"status" IN ('PUBLISHED', 'SCHEDULED')`;
+    // Section and author candidates come from the partial indexes over published and scheduled articles (their
+    // predicate, so that PostgreSQL reads them index-only); whether a scheduled one is public yet is checked when rows
+    // are read.
     const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "src"."id"::text AS "source_id", "match"."shared_tags", "match"."same_section", "match"."same_author", "match"."score",
               ${this.teaserSelect}
@@ -399,9 +399,9 @@ export class ArticleService {
              FROM "article_tag" "mine" JOIN "article_tag" "other" ON "other"."tag_id" = "mine"."tag_id"
              WHERE "mine"."article_id" = "src"."id"
              UNION ALL
-             SELECT "s"."id", 0, true, false FROM "article" "s" WHERE "s"."section_id" = "src"."section_id" AND "s".${listed}
+             SELECT "s"."id", 0, true, false FROM "article" "s" WHERE "s"."section_id" = "src"."section_id" AND ${canBePublicSql('"s"."status"')}
              UNION ALL
-             SELECT "w"."id", 0, false, true FROM "article" "w" WHERE "w"."author_id" = "src"."author_id" AND "w".${listed}
+             SELECT "w"."id", 0, false, true FROM "article" "w" WHERE "w"."author_id" = "src"."author_id" AND ${canBePublicSql('"w"."status"')}
            ) "hit"
            WHERE "hit"."id" <> "src"."id"
            GROUP BY "hit"."id"
