@@ -238,7 +238,10 @@ export class ArticleService {
       order,
       first,
       after,
-      (parameters) => `"page"."a_id"::text AS "id", "page"."a_published_at" AS "published_at", ${nodeSql(this.teaserColumns, parameters)} AS "node"`,
+      // The row after the page only tells whether there is a next page: its article is not built (5% of the statement).
+      (parameters, { limit, pageOrder }) =>
+        `"page"."a_id"::text AS "id", "page"."a_published_at" AS "published_at",
+         CASE WHEN row_number() OVER (ORDER BY ${pageOrder}) < ${limit} THEN ${nodeSql(this.teaserColumns, parameters)} END AS "node"`,
       // The node's SQL follows the client's query.
       { clientShaped: true },
     );
@@ -248,13 +251,16 @@ export class ArticleService {
     );
   }
 
-  /** Rows of one page of public articles (teaser columns as "page"), each with what `selectList` selects. */
+  /**
+   * Rows of one page of public articles (teaser columns as "page"), and the one after it if any, each with what
+   * `selectList` selects; it is told the placeholder of the row limit (`first` + 1) and the rows' order.
+   */
   private async publicPage(
     filter: ArticleFilter,
     order: ArticleSortOrder,
     first: number,
     after: PublishedPosition | null,
-    selectList: (parameters: unknown[]) => string,
+    selectList: (parameters: unknown[], page: { limit: string; pageOrder: string }) => string,
     { clientShaped = false }: { clientShaped?: boolean } = {},
   ): Promise<Record<string, unknown>[]> {
     const { conditions, parameters } = this.filterSql(filter);
@@ -270,15 +276,16 @@ export class ArticleService {
     // cached generic plan: planning it afresh for each request's values cost PostgreSQL more than running it. A generic
     // plan cannot know how small `limit` is and, guessing a tenth of the table, would sort every article; the constant
     // inner LIMIT (the largest page) tells it the page is small, and execution stops at the outer LIMIT anyway.
+    const pageOrder = `"page"."a_published_at" ${direction}, "page"."a_id" ${direction}`;
     return this.sql.rows(
-      `SELECT ${selectList(parameters)}
+      `SELECT ${selectList(parameters, { limit, pageOrder })}
        FROM (
          SELECT ${this.teaserSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
          WHERE ${conditions.join(' AND ')}
          ORDER BY "a"."published_at" ${direction}, "a"."id" ${direction}
          LIMIT ${MAX_PAGE_SIZE + 1}
        ) "page"
-       ORDER BY "page"."a_published_at" ${direction}, "page"."a_id" ${direction}
+       ORDER BY ${pageOrder}
        LIMIT ${limit}`,
       parameters,
       { plan: 'generic', clientShaped },
