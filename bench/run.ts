@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { visitorIdHash } from '../src/analytics/visitor';
 import { benchDatabaseUrl, pollUntil, withDatabase } from './bench-database';
 import type { GatewayStats } from './gateway-process';
+import { localPostgresCpuMs } from './postgres-cpu';
 import type { Measurement, SteadyResult } from './steady-load-process';
 import { ARTICLE_PAGE_QUERY, FRONT_PAGE_QUERY, POPULAR_QUERY, RECORD_VIEW_MUTATION } from './queries';
 
@@ -35,6 +36,8 @@ interface Scenario {
 interface GatewayMeasurement extends Measurement {
   sqlPerRequest: number;
   cpuMsPerRequest: number;
+  /** All local PostgreSQL processes' CPU per request; null when the database is not on this machine. */
+  postgresCpuMsPerRequest: number | null;
   peakRssMb: number;
 }
 
@@ -279,9 +282,15 @@ async function waitForWindowTotals(databaseUrl: string): Promise<void> {
   if (!built) throw new Error('The gateway did not build the popularity window totals within a minute.');
 }
 
-async function measureGateway(gateway: ChildProcess, url: string, body: string): Promise<GatewayMeasurement> {
+/** For the tables: PostgreSQL's CPU per request, or "n/a" when the database is on another machine. */
+function postgresCpu(measurement: GatewayMeasurement): number | string {
+  return measurement.postgresCpuMsPerRequest === null ? 'n/a' : Number(measurement.postgresCpuMsPerRequest.toFixed(2));
+}
+
+async function measureGateway(gateway: ChildProcess, url: string, body: string, databaseUrl: string): Promise<GatewayMeasurement> {
   await load(url, body, WARMUP_S);
   const before = await ask<GatewayStats>(gateway, 'stats', 'stats');
+  const postgresBefore = localPostgresCpuMs(databaseUrl);
   let peakRss = before.rssBytes;
   const sampler = setInterval(() => {
     void ask<GatewayStats>(gateway, 'stats', 'stats').then((stats) => (peakRss = Math.max(peakRss, stats.rssBytes)));
@@ -289,11 +298,13 @@ async function measureGateway(gateway: ChildProcess, url: string, body: string):
   const measured = await load(url, body, DURATION_S);
   clearInterval(sampler);
   const after = await ask<GatewayStats>(gateway, 'stats', 'stats');
+  const postgresAfter = localPostgresCpuMs(databaseUrl);
   peakRss = Math.max(peakRss, after.rssBytes);
   return {
     ...measured,
     sqlPerRequest: (after.sqlStatements - before.sqlStatements) / measured.requests,
     cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / measured.requests,
+    postgresCpuMsPerRequest: postgresBefore === null || postgresAfter === null ? null : (postgresAfter - postgresBefore) / measured.requests,
     peakRssMb: peakRss / 1024 / 1024,
   };
 }
@@ -366,7 +377,7 @@ async function main(): Promise<void> {
       await ask(ceiling.child, { path: scenario.path, body: bytes.toString('base64') }, 'stored');
 
       console.log(`\n${scenario.name}: ${bytes.length} bytes per response; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
-      const gatewayResult = await measureGateway(gateway.child, `${gateway.url}/graphql`, scenario.body);
+      const gatewayResult = await measureGateway(gateway.child, `${gateway.url}/graphql`, scenario.body, databaseUrl);
       await load(`${ceiling.url}${scenario.path}`, scenario.body, WARMUP_S);
       const ceilingResult = await load(`${ceiling.url}${scenario.path}`, scenario.body, DURATION_S);
       results.push({ scenario: scenario.name, gateway: gatewayResult, ceiling: ceilingResult, responseBytes: bytes.length });
@@ -391,10 +402,10 @@ async function main(): Promise<void> {
         throw new Error(`popularArticles from rollups and from raw events differ:\n${answers[0].slice(0, 400)}\n${answers[1].slice(0, 400)}`);
       }
       console.log(`\npopularArticles(LAST_7_DAYS, first: 10): the same ${answers[0].length} bytes from rollups and from raw events; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections each`);
-      const raw = await measureGateway(rawGateway.child, `${rawGateway.url}/graphql`, body);
+      const raw = await measureGateway(rawGateway.child, `${rawGateway.url}/graphql`, body, databaseUrl);
       // The raw-events statements still running when the load stopped would otherwise weigh on what follows.
       await untilDatabaseIdle(databaseUrl);
-      const rollups = await measureGateway(analyticsGateway.child, `${analyticsGateway.url}/graphql`, body);
+      const rollups = await measureGateway(analyticsGateway.child, `${analyticsGateway.url}/graphql`, body, databaseUrl);
       // Latency is read at a set load, not at saturation (where it only measures the queue 32 connections build):
       // the rollups at ten times the raw-events computation's best rate.
       const rate = Math.ceil(10 * raw.requestsPerSecond);
@@ -433,6 +444,7 @@ async function main(): Promise<void> {
         'p99 ms': g.p99Ms,
         'SQL/req': Number(g.sqlPerRequest.toFixed(2)),
         'CPU ms/req': Number(g.cpuMsPerRequest.toFixed(2)),
+        'PG CPU ms/req': postgresCpu(g),
         'peak RSS MB': Math.round(g.peakRssMb),
         'errors+non2xx': g.errors + g.non2xx,
         'share of ceiling': `1/${(c.requestsPerSecond / g.requestsPerSecond).toFixed(1)}`,
@@ -466,6 +478,7 @@ async function main(): Promise<void> {
       'p99 ms': m.p99Ms,
       'SQL/req': Number(m.sqlPerRequest.toFixed(2)),
       'CPU ms/req': Number(m.cpuMsPerRequest.toFixed(2)),
+      'PG CPU ms/req': postgresCpu(m),
       'errors+non2xx': m.errors + m.non2xx,
     });
     console.table([
