@@ -14,7 +14,9 @@ const ticksPerSecond: number | null = (() => {
 /**
  * CPU time used so far by every PostgreSQL process on this machine (backends, and the background processes too), in
  * milliseconds, read from /proc: with the gateway's own CPU it tells which side a request's cost is on. Null where
- * it cannot be read: not Linux, or a database on another host (`databaseUrl`'s host is not this machine).
+ * it cannot be read: not Linux, or a database on another host (`databaseUrl`'s host is not this machine). A process
+ * that ends between two readings takes its time with it, so measure while the gateway's connections stay open (its
+ * pool keeps them through a load).
  */
 export function localPostgresCpuMs(databaseUrl: string): number | null {
   const host = new URL(databaseUrl).hostname;

@@ -53,8 +53,7 @@ export class TaxonomyService {
    */
   tagsJsonSql(articleIdSql: string): string {
     return `(SELECT coalesce(json_agg("x" ORDER BY "x"."t_name", "x"."t_id"), '[]'::json)
-             FROM (SELECT ${this.tagRows.select('t')} FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
-                   WHERE "at"."article_id" = ${articleIdSql}) "x")`;
+             FROM (SELECT ${this.tagRows.select('t')} ${TaxonomyService.tagsOf(articleIdSql)}) "x")`;
   }
 
   /**
@@ -63,9 +62,8 @@ export class TaxonomyService {
    */
   tagsBuiltSql(articleIdSql: string, tagJsonSql: (column: (property: keyof Tag & string) => string) => string): string {
     return jsonArraySql(`SELECT ${tagJsonSql((property) => this.tagRows.columnOf('t', null, property))}
-             FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
-             WHERE "at"."article_id" = ${articleIdSql}
-             ORDER BY "t"."name", "t"."id"`);
+             ${TaxonomyService.tagsOf(articleIdSql)}
+             ${TaxonomyService.TAG_ORDER}`);
   }
 
   tagsFromJson(json: unknown): Tag[] {
@@ -76,11 +74,18 @@ export class TaxonomyService {
   async tagsOfArticles(articleIds: readonly string[]): Promise<Map<string, Tag[]>> {
     const rows: Record<string, unknown>[] = await this.sql.rows(
       `SELECT "at"."article_id"::text AS "article_id", ${this.tagRows.select('t')}
-       FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id"
-       WHERE "at"."article_id" = ANY($1::uuid[])
-       ORDER BY "t"."name", "t"."id"`,
+       ${TaxonomyService.tagsOf('ANY($1::uuid[])')}
+       ${TaxonomyService.TAG_ORDER}`,
       [articleIds],
     );
     return groupRows(rows, 'article_id', (row) => this.tagRows.require(row, 't'));
+  }
+
+  /** The order an article's tags are listed in (as "t"). */
+  private static readonly TAG_ORDER = `ORDER BY "t"."name", "t"."id"`;
+
+  /** FROM and WHERE of the tags (as "t") of the articles whose id is `= articleIdsSql` (a value, or ANY(array)). */
+  private static tagsOf(articleIdsSql: string): string {
+    return `FROM "article_tag" "at" JOIN "tag" "t" ON "t"."id" = "at"."tag_id" WHERE "at"."article_id" = ${articleIdsSql}`;
   }
 }
