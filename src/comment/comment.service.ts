@@ -6,7 +6,7 @@ import { toPage, type CreatedPosition, type Page } from '../shared/pagination';
 import { Comment } from './comment.entity';
 
 export interface ArticleCommentCounts {
-  /** Approved comments and replies. */
+  /** Comments and replies a reader can see: approved, under approved comments only (ArticleCommentCount.visible). */
   all: number;
   /** Approved top-level comments. */
   topLevel: number;
@@ -49,8 +49,8 @@ export class CommentService {
   }
 
   /**
-   * A scalar subquery: how many visible comments (all: approved, and top-level or under an approved comment; or
-   * top-level only) the article `articleIdSql` has. The database keeps the counts (ArticleCommentCount).
+   * A scalar subquery: how many visible comments (all: approved, with every comment above them approved; or approved
+   * top-level ones only) the article `articleIdSql` has. The database keeps the counts (ArticleCommentCount).
    */
   visibleCountSql(articleIdSql: string, which: 'all' | 'topLevel'): string {
     return `coalesce((SELECT "n"."${which === 'all' ? 'visible' : 'top_level'}" FROM "article_comment_count" "n" WHERE "n"."article_id" = ${articleIdSql}), 0)`;

@@ -5,6 +5,7 @@ import { EditorialTools1795824521607 } from './1795824521607-EditorialTools';
 import { Analytics1795828528817 } from './1795828528817-Analytics';
 import { PopularityWindows1795829951081 } from './1795829951081-PopularityWindows';
 import { CommentCounts1795851415294 } from './1795851415294-CommentCounts';
+import { CommentVisibleSubtrees1796397543295 } from './1796397543295-CommentVisibleSubtrees';
 
 /** Every migration, oldest first. Generated with `npm run migration:generate`, reviewed, never edited once landed. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Analytics1795828528817,
   PopularityWindows1795829951081,
   CommentCounts1795851415294,
+  CommentVisibleSubtrees1796397543295,
 ];
