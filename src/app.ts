@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config';
 import { Redis } from 'ioredis';
+import { printFirstAdminToken, type BannerOutput } from './auth/first-admin-token';
 import { introspectionPolicy } from './auth/introspection';
 import { createRequestContext, createServices, type RequestContext, type Services } from './context';
 import { MailWorker } from './mail/mail.worker';
@@ -80,6 +81,8 @@ export interface CreateAppOptions {
   migrate?: boolean;
   /** Run the background work (mail delivery, sweeping expired rate-limit counters and old views); tests drive it by hand. Default true. */
   background?: boolean;
+  /** Where the first ADMIN token's one-time banner is printed (FIRST_ADMIN_TOKEN); default process.stdout. */
+  bannerOutput?: BannerOutput;
 }
 
 /** The composition root: everything Masthead is made of is created and wired here, for main, tests and bench alike. */
@@ -116,6 +119,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   genericPlans?.on('error', (error) => log.warn({ err: error }, 'an idle generic-plan database connection failed; the pool replaces it'));
   const sql = new Sql(dataSource, sqlStatements, config.database.preparedStatements, genericPlans);
   const services = createServices({ dataSource, sql, redis, config, log });
+  if (config.firstAdminToken) await printFirstAdminToken(services.auth, log, options.bannerOutput ?? process.stdout);
   const mailWorker = new MailWorker(dataSource, log, config.mail);
   const background = options.background ?? true;
   let sweeper: NodeJS.Timeout | null = null;

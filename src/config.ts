@@ -40,6 +40,11 @@ const environmentSchema = z.object({
   EMBEDDED_DATA_DIR: z.string().min(1).default('.data/pglite'),
   /** Seed demo content when the database has no content yet. Defaults to on for the embedded database only. */
   SEED_DEMO_CONTENT: booleanString.optional(),
+  /**
+   * On a start where no API token was ever issued, issue an ADMIN token and print it once on stdout, so the first staff
+   * member can sign in while the gateway runs (see src/auth/first-admin-token.ts).
+   */
+  FIRST_ADMIN_TOKEN: booleanString.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Browser origins allowed to call /graphql, comma-separated; * allows any (the API is public and uses no cookies). */
   CORS_ORIGINS: z
@@ -168,6 +173,7 @@ export interface AppConfig {
   readonly publicSite: { readonly baseUrl: string; readonly articlePathTemplate: string };
   readonly database: Readonly<DatabaseConfig>;
   readonly seedDemoContent: boolean;
+  readonly firstAdminToken: boolean;
   readonly logLevel: string;
   readonly queryLimits: {
     readonly maxDepth: number;
@@ -258,6 +264,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     publicSite: { baseUrl: publicBaseUrl, articlePathTemplate: env.ARTICLE_PATH_TEMPLATE },
     database,
     seedDemoContent: env.SEED_DEMO_CONTENT ?? database.kind === 'embedded',
+    firstAdminToken: env.FIRST_ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL,
     queryLimits: {
       maxDepth: env.MAX_QUERY_DEPTH,

@@ -1,5 +1,5 @@
-import type { DataSource } from 'typeorm';
-import { pick, SERVER_CONSOLE, type AuditService, type Staff } from '../audit/audit.service';
+import type { DataSource, EntityManager } from 'typeorm';
+import { pick, SERVER_CONSOLE, type AuditActor, type AuditService, type Staff } from '../audit/audit.service';
 import { randomToken, sha256Hex } from '../shared/crypto';
 import { badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
@@ -22,6 +22,17 @@ const TOKEN_PREFIX = 'mst_';
 /** last_used_at is written at most this often per token, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
+/** The api_token.name column's length; the createApiToken input and token:create are held to it too. */
+export const TOKEN_NAME_MAX_LENGTH = 120;
+/** The longest a token may be issued for (ten years); longer is what "no expiry" is for. */
+export const TOKEN_MAX_EXPIRY_DAYS = 3650;
+
+/** Names the advisory lock under which instances starting at once decide which of them issues the first ADMIN token. */
+const FIRST_ADMIN_LOCK_KEY = 727_274_002;
+
+/** Who issued the token printed at the gateway's first start, as the audit log shows it. */
+const FIRST_START: AuditActor = { tokenId: null, name: 'the gateway at its first start (server console)', role: 'CONSOLE' };
+
 export interface NewToken {
   name: string;
   role: Role;
@@ -39,11 +50,18 @@ export class AuthService {
 
   /**
    * Creates a token; returns it with its record. The token text is never stored and cannot be shown again. `actor` is
-   * the ADMIN who asked (audited); none for the command line's first token.
+   * the ADMIN who asked (audited); none for the command line's. Every caller's input is checked here (the command line
+   * has no GraphQL validation in front of it): a name of 1-120 characters, and expiresInDays a whole number of days
+   * from 1 to 3650 or absent (never expires); anything else is BAD_USER_INPUT, never a token that silently never expires.
    */
   async issue(input: NewToken, actor: Staff | null): Promise<{ token: string; record: ApiToken }> {
     const name = input.name.trim();
     if (!name) throw badInput('Give the token a name (whose it is).', 'name');
+    if (name.length > TOKEN_NAME_MAX_LENGTH) throw badInput(`A token name is at most ${TOKEN_NAME_MAX_LENGTH} characters.`, 'name');
+    const days = input.expiresInDays ?? null;
+    if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= TOKEN_MAX_EXPIRY_DAYS)) {
+      throw badInput(`expiresInDays must be a whole number of days from 1 to ${TOKEN_MAX_EXPIRY_DAYS} (leave it out for no expiry).`, 'expiresInDays');
+    }
     let authorId: string | null = null;
     if (input.role === Role.AUTHOR) {
       if (!input.authorId) throw badInput('An AUTHOR token needs the authorId of its byline.', 'authorId');
@@ -51,19 +69,34 @@ export class AuthService {
       const [author] = await this.dataSource.query(`SELECT 1 FROM "author" WHERE "id" = $1`, [authorId]);
       if (!author) throw notFound('There is no author with this id.');
     }
-    const token = `${TOKEN_PREFIX}${randomToken()}`;
+    const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
+    return this.dataSource.transaction((manager) => this.insert(manager, { name, role: input.role, authorId, expiresAt }, actor ?? SERVER_CONSOLE));
+  }
+
+  /**
+   * Issues the first ADMIN token (no expiry) if no token was ever issued (api_token is empty: revoked tokens stay in
+   * it), else returns null. Instances starting at once on one database wait for each other on an advisory lock held
+   * until commit, so exactly one of them issues it and the others then see its row.
+   */
+  async issueFirstAdmin(name: string): Promise<{ token: string; record: ApiToken } | null> {
     return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(ApiToken).save({
-        name,
-        role: input.role,
-        authorId,
-        tokenHash: sha256Hex(token),
-        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
-      });
-      const record = await manager.getRepository(ApiToken).findOneByOrFail({ id: saved.id });
-      await this.audit.record(manager, actor ?? SERVER_CONSOLE, { action: 'token.create', subjectType: 'api_token', subjectId: record.id, after: pick(record, ['name', 'role', 'authorId', 'expiresAt']) });
-      return { token, record };
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK_KEY]);
+      const [{ issued }] = (await manager.query(`SELECT EXISTS (SELECT 1 FROM "api_token") AS "issued"`)) as { issued: boolean }[];
+      if (issued) return null;
+      return this.insert(manager, { name, role: Role.ADMIN, authorId: null, expiresAt: null }, FIRST_START);
     });
+  }
+
+  private async insert(
+    manager: EntityManager,
+    fields: Pick<ApiToken, 'name' | 'role' | 'authorId' | 'expiresAt'>,
+    actor: AuditActor,
+  ): Promise<{ token: string; record: ApiToken }> {
+    const token = `${TOKEN_PREFIX}${randomToken()}`;
+    const saved = await manager.getRepository(ApiToken).save({ ...fields, tokenHash: sha256Hex(token) });
+    const record = await manager.getRepository(ApiToken).findOneByOrFail({ id: saved.id });
+    await this.audit.record(manager, actor, { action: 'token.create', subjectType: 'api_token', subjectId: record.id, after: pick(record, ['name', 'role', 'authorId', 'expiresAt']) });
+    return { token, record };
   }
 
   /** The viewer behind an Authorization header value (or its absence). */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type CreateAppOptions } from '../../src/app';
 import type { Role } from '../../src/auth/role';
 import { loadConfig } from '../../src/config';
 import { factories, type Factories } from './factories';
@@ -26,9 +26,9 @@ export interface TestApp {
 
 /**
  * Starts the real app (createApp, the same composition root as production) on a free port, against the database the
- * global setup prepared. `env` overrides configuration for one suite.
+ * global setup prepared. `env` overrides configuration for one suite; `options.bannerOutput` receives what the app prints.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: Pick<CreateAppOptions, 'bannerOutput'> = {}): Promise<TestApp> {
   const databaseUrl = process.env.MASTHEAD_TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('MASTHEAD_TEST_DATABASE_URL is unset: run the tests through jest (npm test), which prepares the database.');
   const config = loadConfig({
@@ -45,9 +45,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     GRAPHQL_JIT: process.env.GRAPHQL_JIT ?? 'true',
     // GRAPHQL_DIRECT_READS=false npm test sends every query through the executor.
     GRAPHQL_DIRECT_READS: process.env.GRAPHQL_DIRECT_READS ?? 'true',
+    // Suites empty api_token between tests: an app started then would issue (and print) a first ADMIN token.
+    FIRST_ADMIN_TOKEN: 'false',
     ...env,
   });
-  const app = await createApp(config, { migrate: false, background: false });
+  const app = await createApp(config, { migrate: false, background: false, ...options });
   const url = await app.listen(0, '127.0.0.1');
   return {
     app,
