@@ -6,6 +6,7 @@ import { connectionOf, createdCursor, PageArgs, paginatedComplexity } from '../s
 import { TrimmedLength } from '../shared/validation';
 import { ApiToken } from './api-token.entity';
 import { staffOf } from './auth-checker';
+import { TOKEN_MAX_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from './auth.service';
 import { Role } from './role';
 
 @ObjectType({ description: 'Who the API token in this request belongs to.' })
@@ -23,7 +24,7 @@ export class ViewerInfo {
 @InputType()
 export class CreateApiTokenInput {
   @Field(() => String, { description: 'Whose token it is; shown in the audit log.' })
-  @TrimmedLength(1, 120, { tooShort: 'Give the token a name', tooLong: 'A token name is at most 120 characters' })
+  @TrimmedLength(1, TOKEN_NAME_MAX_LENGTH, { tooShort: 'Give the token a name', tooLong: `A token name is at most ${TOKEN_NAME_MAX_LENGTH} characters` })
   name: string;
 
   @Field(() => Role)
@@ -37,7 +38,7 @@ export class CreateApiTokenInput {
   @Field(() => Int, { nullable: true, description: 'Days until the token stops working; none for no expiry.' })
   @IsOptional()
   @Min(1)
-  @Max(3650)
+  @Max(TOKEN_MAX_EXPIRY_DAYS)
   expiresInDays?: number | null;
 }
 

@@ -52,15 +52,25 @@ export async function startEmbeddedPostgres(
   }
 }
 
+/** Another live process (a running gateway, usually) holds the data directory; callers can say what to do instead. */
+export class EmbeddedDatabaseInUseError extends Error {
+  override readonly name = 'EmbeddedDatabaseInUseError';
+
+  constructor(
+    readonly dataDir: string,
+    readonly holderPid: number,
+  ) {
+    super(`The embedded database in ${dataDir} is in use by process ${holderPid}. Stop it, or set EMBEDDED_DATA_DIR to another folder.`);
+  }
+}
+
 /** Two processes on one PGlite data directory would corrupt it; a pid file refuses the second one with a clear message. */
 function lockDataDir(dataDir: string): () => void {
   const lockFile = path.join(dataDir, '..', `${path.basename(dataDir)}.lock`);
   try {
     const holder = Number(fs.readFileSync(lockFile, 'utf8'));
     if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(
-        `The embedded database in ${dataDir} is in use by process ${holder}. Stop it, or set EMBEDDED_DATA_DIR to another folder.`,
-      );
+      throw new EmbeddedDatabaseInUseError(dataDir, holder);
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
