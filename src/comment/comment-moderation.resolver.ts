@@ -1,10 +1,11 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, MaxLength } from 'class-validator';
 import { staffOf } from '../auth/auth-checker';
 import { Role } from '../auth/role';
 import type { RequestContext } from '../context';
 import { connectionOf, createdCursor, PageArgs, paginatedComplexity } from '../shared/pagination';
 import { CommentStatus } from './comment.entity';
+import { authorNameIn, COMMENT_AUTHOR_NAME_DESCRIPTION, COMMENT_BODY_DESCRIPTION, commentBodyIn, CommentFormat } from './comment-format';
 import { MAX_MODERATED_AT_ONCE, ModerationAction, type CommentForModeration } from './comment-moderation.service';
 
 registerEnumType(ModerationAction, { name: 'ModerationAction', description: 'APPROVE shows the comment at once; RESTORE puts a spam or trashed comment back in the queue.' });
@@ -23,7 +24,7 @@ export class ModerationComment {
   @Field(() => ID, { nullable: true })
   parentId: string | null;
 
-  @Field(() => String)
+  /** The field is CommentModerationResolver.authorName. */
   authorName: string;
 
   @Field(() => String)
@@ -32,7 +33,7 @@ export class ModerationComment {
   @Field(() => String, { nullable: true })
   authorUrl: string | null;
 
-  @Field(() => String)
+  /** The field is CommentModerationResolver.body. */
   body: string;
 
   @Field(() => CommentStatus)
@@ -77,8 +78,19 @@ export class ModerateCommentsArgs {
 }
 
 /** The moderation queue (EDITOR): read with e-mail addresses, decide one or many at once. */
-@Resolver()
+@Resolver(() => ModerationComment)
 export class CommentModerationResolver {
+  // The queue is where text meant to attack a page arrives first: the same safe forms as the public Comment.
+  @FieldResolver(() => String, { description: COMMENT_BODY_DESCRIPTION })
+  body(@Root() comment: ModerationComment, @Arg('format', () => CommentFormat, { defaultValue: CommentFormat.TEXT }) format: CommentFormat): string {
+    return commentBodyIn(format, comment.body);
+  }
+
+  @FieldResolver(() => String, { description: COMMENT_AUTHOR_NAME_DESCRIPTION })
+  authorName(@Root() comment: ModerationComment, @Arg('format', () => CommentFormat, { defaultValue: CommentFormat.TEXT }) format: CommentFormat): string {
+    return authorNameIn(format, comment.authorName);
+  }
+
   @Authorized(Role.EDITOR)
   @Query(() => ModerationCommentConnection, { description: 'Comments by status (PENDING by default), oldest first (EDITOR).', complexity: paginatedComplexity() })
   async commentsForModeration(@Args() { status, articleId, first, after }: ModerationQueueArgs, @Ctx() { services }: RequestContext): Promise<ModerationCommentConnection> {

@@ -2,6 +2,7 @@ import { notDirect, plainString, type DirectReadsSpec, type JsonBuild, type Sele
 import { isoTimestampSql } from '../db/json-sql';
 import { MAX_PAGE_SIZE } from '../shared/pagination';
 import type { Comment } from './comment.entity';
+import { CommentFormat } from './comment-format';
 
 /** Where a built thread comes from: the article whose approved top-level comments it pages. */
 interface ThreadScope {
@@ -43,11 +44,19 @@ const commentEdge: SqlFields<CommentColumns> = {
   node: (columns, field, json) => json.object(field, columns),
 };
 
+/**
+ * A text column as CommentResolver gives it in `format`: TEXT is the column itself; HTML (paragraphs, links) is left to
+ * the resolver, so its rules stay in one place (shared/html.ts).
+ */
+function textIn(field: SelectedField, columnSql: string): string {
+  return (field.args as { format?: unknown }).format === CommentFormat.TEXT ? columnSql : notDirect('comment text as HTML');
+}
+
 const comment: SqlFields<CommentColumns> = {
   id: (column) => plainString(column('id')),
-  authorName: (column) => column('authorName'),
+  authorName: (column, field) => textIn(field, column('authorName')),
   authorUrl: (column) => column('authorUrl'),
-  body: (column) => column('body'),
+  body: (column, field) => textIn(field, column('body')),
   status: (column) => plainString(column('status')),
   depth: (column) => column('depth'),
   createdAt: (column) => plainString(isoTimestampSql(column('createdAt'))),

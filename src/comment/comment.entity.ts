@@ -55,8 +55,8 @@ export class Comment {
   @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'comment_parent_id_fkey' })
   parent?: Comment | null;
 
+  /** As typed. The GraphQL field (raw or escaped for HTML) is CommentResolver.authorName. */
   @Column({ name: 'author_name', type: 'varchar', length: 245 })
-  @Field(() => String)
   authorName: string;
 
   /** Private: never a field of the public Comment type. */
@@ -68,8 +68,8 @@ export class Comment {
   @Field(() => String, { nullable: true, description: "The commenter's website, http(s) only." })
   authorUrl: string | null;
 
+  /** As typed. The GraphQL field (raw or as safe HTML) is CommentResolver.body. */
   @Column({ type: 'text' })
-  @Field(() => String)
   body: string;
 
   @Column({ type: 'enum', enum: CommentStatus, enumName: 'comment_status', default: CommentStatus.PENDING })

@@ -4,6 +4,7 @@ import type { RequestContext } from '../context';
 import { PageArgs, paginatedComplexity } from '../shared/pagination';
 import { CommentConnection, ownCommentsConnection, replyConnection } from './comment.connections';
 import { Comment } from './comment.entity';
+import { authorNameIn, COMMENT_AUTHOR_NAME_DESCRIPTION, COMMENT_BODY_DESCRIPTION, commentBodyIn, CommentFormat } from './comment-format';
 import { AddCommentInput, EditMyCommentInput, ThreadArgs } from './comment.inputs';
 
 @ObjectType({ description: 'A posted comment, and the token that lets its poster see it while it awaits moderation.' })
@@ -48,6 +49,17 @@ export class CommentResolver {
   async myComments(@Arg('viewerToken', () => String) viewerToken: string, @Args() page: PageArgs, @Ctx() context: RequestContext): Promise<CommentConnection> {
     const viewerKey = await context.viewerKeyOf(viewerToken);
     return ownCommentsConnection(context.services.comments, viewerKey as string, page);
+  }
+
+  @FieldResolver(() => String, { description: COMMENT_BODY_DESCRIPTION })
+  body(@Root() comment: Comment, @Arg('format', () => CommentFormat, { defaultValue: CommentFormat.TEXT }) format: CommentFormat): string {
+    // Direct reads build TEXT in SQL (comment.direct.ts) and leave HTML to this resolver.
+    return commentBodyIn(format, comment.body);
+  }
+
+  @FieldResolver(() => String, { description: COMMENT_AUTHOR_NAME_DESCRIPTION })
+  authorName(@Root() comment: Comment, @Arg('format', () => CommentFormat, { defaultValue: CommentFormat.TEXT }) format: CommentFormat): string {
+    return authorNameIn(format, comment.authorName);
   }
 
   @FieldResolver(() => Int, { description: 'Approved direct replies.' })

@@ -213,6 +213,20 @@ describe('direct reads of the article list', () => {
     }
   });
 
+  it('answer comment text as typed, and leave it as HTML (CommentResolver formats it) to the executor', async () => {
+    const query = `query ($format: CommentFormat!) {
+      articles(first: 20) { edges { node { comments(first: 5) { edges { node { body authorName text: body(format: TEXT) name: authorName(format: $format) } } } } } }
+    }`;
+    expect((await compare(query, { format: 'TEXT' })).answeredDirectly).toBe(true);
+    const asHtml = await compare(query, { format: 'HTML' });
+    expect(asHtml.answeredDirectly).toBe(false);
+    expect(asHtml.response.body.errors).toBeUndefined();
+    const html = await compare(`{ articles(first: 20) { edges { node { comments(first: 5) { edges { node { id body(format: HTML) } } } } } } }`);
+    expect(html.answeredDirectly).toBe(false);
+    // The data set's body with markup in it is in the answer, escaped.
+    expect(JSON.stringify(html.response.body)).toContain('&lt;/script&gt;</p>');
+  });
+
   it('leave what they do not build to the executor, which answers it', async () => {
     const unsupported = [
       `{ articles(first: 2) { edges { node { body } } } }`,
