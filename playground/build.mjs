@@ -1,23 +1,35 @@
-// Builds the Masthead GraphiQL playground into ONE self-contained, offline HTML file.
+// Builds the Masthead GraphiQL playground: a small HTML page and content-hashed, precompressed assets, all offline.
 //
-//   node playground/build.mjs <outDir>      -> <outDir>/playground.html
+//   node playground/build.mjs <outDir>
+//     -> <outDir>/playground.html                   the page (revalidated by the browser on every visit)
+//        <outDir>/assets/<name>.<hash>.<ext>        the bundle, the Monaco workers and the fonts (cached for good)
+//        <outDir>/assets/<file>.gz, <file>.br       each asset precompressed (gzip level 9, brotli quality 11) where that
+//                                                   makes it smaller (not woff2, which is brotli inside)
+//        <outDir>/manifest.json                     the assets the server may serve, written last
 //
 // Steps (esbuild JS API, no network access):
-//   1. Bundle the three Monaco web workers graphiql 5 needs (editor, json, graphql) as classic
-//      IIFE scripts and keep their text in memory.
-//   2. Bundle playground.tsx (React + GraphiQL + Monaco + CSS); the virtual modules
-//      `playground-worker:<name>` hand it the worker sources, which it starts from blob: URLs.
-//      Fonts and images referenced from CSS are inlined as data: URLs.
-//   3. Write one HTML page with the CSS in a <style> and the JS in a <script>, and check that
-//      nothing in it makes the browser fetch anything from anywhere.
+//   1. Bundle the three Monaco web workers graphiql 5 needs (editor, json, graphql) as classic IIFE scripts, each
+//      named by the hash of its content.
+//   2. Bundle playground.tsx (React + GraphiQL + Monaco + CSS); the virtual modules `playground-worker:<name>` hand it
+//      each worker's URL, so a changed worker changes the app's content, and so its name, too.
+//   3. Take the fonts out of the CSS (graphiql's stylesheet comes with 35 faces inlined, Monaco's codicon is inlined
+//      by esbuild) into hashed assets: the browser then fetches only the faces and unicode-range subsets a page uses,
+//      instead of all of them, base64-encoded, in the stylesheet. The few small images stay inline as data: URLs.
+//   4. Write the page, which links the app's script and stylesheet, and check that nothing in the bundle makes the
+//      browser fetch anything from anywhere else.
+//
+// The server (src/playground.ts) serves the assets under ASSET_PATH only by the names in manifest.json, and sends the
+// page's Content-Security-Policy.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 
 import * as esbuild from 'esbuild';
 
@@ -31,7 +43,33 @@ if (!outDirArg || outDirArg === '-h' || outDirArg === '--help') {
   process.exit(outDirArg ? 0 : 2);
 }
 const outDir = path.resolve(outDirArg);
-const outFile = path.join(outDir, 'playground.html');
+const assetsDir = path.join(outDir, 'assets');
+
+/** Where the page finds the assets; src/playground.ts serves them there (ASSET_ROUTE). */
+const ASSET_PATH = '/playground/assets/';
+
+const CONTENT_TYPES = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+};
+const FONT = /\.(ttf|woff2?)$/;
+
+/** `<base>.<first 16 hex digits of the content's SHA-256><ext>`: a new content is a new name, so it can be cached for good. */
+function hashedName(base, ext, content) {
+  return `${base}.${createHash('sha256').update(content).digest('hex').slice(0, 16)}${ext}`;
+}
+
+/** name -> content of every asset, in the order they are made. */
+const assets = new Map();
+function addAsset(base, ext, textOrBytes) {
+  const content = Buffer.from(textOrBytes);
+  const name = hashedName(base, ext, content);
+  assets.set(name, content);
+  return name;
+}
 
 const common = {
   bundle: true,
@@ -44,7 +82,7 @@ const common = {
   // Keep the app's build independent of the server's tsconfig.json.
   tsconfigRaw: { compilerOptions: {} },
   define: { 'process.env.NODE_ENV': '"production"' },
-  // Inline every asset a stylesheet or module may reference.
+  // Inline every asset a stylesheet or module may reference (step 3 takes the fonts back out).
   loader: {
     '.ttf': 'dataurl',
     '.woff': 'dataurl',
@@ -62,20 +100,12 @@ const workerEntries = {
   graphql: require.resolve('monaco-graphql/esm/graphql.worker.js'),
 };
 
-const workerSources = Object.fromEntries(
-  await Promise.all(
-    Object.entries(workerEntries).map(async ([name, entry]) => {
-      const result = await esbuild.build({
-        ...common,
-        entryPoints: [entry],
-        format: 'iife',
-        outfile: `${name}.worker.js`,
-      });
-      const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
-      return [name, js.text];
-    }),
-  ),
-);
+const workerUrls = {};
+for (const [name, entry] of Object.entries(workerEntries)) {
+  const result = await esbuild.build({ ...common, entryPoints: [entry], format: 'iife', outfile: `${name}.worker.js` });
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  workerUrls[name] = ASSET_PATH + addAsset(`${name}.worker`, '.js', js.text);
+}
 
 // 2. The app.
 const virtualModules = {
@@ -86,9 +116,9 @@ const virtualModules = {
       namespace: 'playground-worker',
     }));
     build.onLoad({ filter: /.*/, namespace: 'playground-worker' }, (args) => {
-      const source = workerSources[args.path];
-      if (source === undefined) return { errors: [{ text: `unknown worker "${args.path}"` }] };
-      return { contents: `export default ${JSON.stringify(source)};`, loader: 'js' };
+      const url = workerUrls[args.path];
+      if (url === undefined) return { errors: [{ text: `unknown worker "${args.path}"` }] };
+      return { contents: `export default ${JSON.stringify(url)};`, loader: 'js' };
     });
     // @graphiql/toolkit imports graphql-ws lazily, only for subscriptions over websockets, which
     // the playground does not configure (and the package is not installed). Stub it out.
@@ -112,65 +142,96 @@ const app = await esbuild.build({
 
 const appJs = app.outputFiles.filter((f) => f.path.endsWith('.js'));
 const appCss = app.outputFiles.filter((f) => f.path.endsWith('.css'));
-if (appJs.length !== 1 || appCss.length > 1) {
+if (appJs.length !== 1 || appCss.length !== 1) {
   throw new Error(`unexpected build outputs: ${app.outputFiles.map((f) => f.path).join(', ')}`);
 }
-let js = appJs[0].text;
-const css = appCss.length ? appCss[0].text : '';
+// 3. Fonts out of the stylesheet. The page's own layout goes in, so the page carries no inline style.
+const css = `html,body,#root{height:100%;margin:0}\n${appCss[0].text}`.replace(
+  /url\((['"]?)data:font\/(ttf|woff2?);base64,([A-Za-z0-9+/=]+)\1\)/g,
+  (_, _quote, type, base64) => `url(${ASSET_PATH}${addAsset('font', `.${type}`, Buffer.from(base64, 'base64'))})`,
+);
+if (/data:font\//.test(css)) throw new Error('bundled CSS still has a font inlined in a form this build does not take out');
 
-// 3. Inline into one page.
-// A <script> element ends at the first "</script"; esbuild already escapes that inside string
-// literals, make sure anyway. "<!--" is harmless unless a "<script" follows it before the next
-// "-->" (the HTML tokenizer would then enter its "double escaped" state and miss our closing tag),
-// so check exactly that, conservatively.
-js = js.replace(/<\/(script)/gi, '<\\/$1');
-for (let i = js.indexOf('<!--'); i >= 0; i = js.indexOf('<!--', i + 1)) {
-  const end = js.indexOf('-->', i + 2);
-  if (/<script[\t\n\f\r />]/i.test(js.slice(i, end < 0 ? js.length : end))) {
-    throw new Error(`bundled JS has "<!--" followed by "<script" at offset ${i}; it cannot be inlined safely`);
-  }
-}
-if (/<\/style/i.test(css)) throw new Error('bundled CSS contains "</style"; it cannot be inlined safely');
-
-// Nothing may load from anywhere: every url() in the CSS must be a data: URL (or a #fragment),
-// and there must be no @import.
+// Nothing may load from anywhere else: every url() in the CSS must be one of the assets, a data: URL or a
+// #fragment, and there must be no @import.
 const badUrls = [...css.matchAll(/url\(\s*(['"]?)([^'")]*)\1\s*\)/g)]
   .map((m) => m[2])
-  .filter((u) => !u.startsWith('data:') && !u.startsWith('#'));
+  .filter((u) => !u.startsWith('data:') && !u.startsWith('#') && !(u.startsWith(ASSET_PATH) && assets.has(u.slice(ASSET_PATH.length))));
 if (badUrls.length || /@import/i.test(css)) {
   throw new Error(`bundled CSS would fetch resources: ${[...badUrls, ...(/@import/i.test(css) ? ['@import'] : [])].join(', ')}`);
 }
 
+const cssName = addAsset('playground', '.css', css);
+const jsName = addAsset('playground', '.js', appJs[0].text);
+
+// 4. The page.
 const html =
   '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
   '<meta name="viewport" content="width=device-width,initial-scale=1">' +
   '<title>Masthead playground</title>' +
   // An empty icon, so the browser does not ask the server for /favicon.ico.
   '<link rel="icon" href="data:,">' +
-  '<style>html,body,#root{height:100%;margin:0}</style>' +
-  `<style>${css}</style>` +
-  '</head><body><div id="root"></div>' +
-  `<script>${js}</script>` +
-  '</body></html>\n';
+  `<link rel="stylesheet" href="${ASSET_PATH}${cssName}">` +
+  `<script defer src="${ASSET_PATH}${jsName}"></script>` +
+  '</head><body><div id="root"></div></body></html>\n';
 
+// Precompressed once here, so serving costs no CPU and gets the smallest files (brotli 11 takes seconds per MB,
+// far too slow to run per request). zlib's async calls run on libuv's thread pool, so the files compress in parallel.
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+const compressed = await Promise.all(
+  [...assets].map(async ([name, content]) => {
+    const [gz, br] = await Promise.all([
+      gzipAsync(content, { level: 9 }),
+      brotli(content, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+          [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: content.length,
+        },
+      }),
+    ]);
+    // A variant that saves less than a tenth is not worth a Content-Encoding.
+    const worthIt = (variant) => variant.length < content.length * 0.9;
+    return { name, content, gz: worthIt(gz) ? gz : null, br: worthIt(br) ? br : null };
+  }),
+);
+
+// The manifest goes first and comes back last, so a server or test setup never takes a half-written build for a
+// whole one; the old assets go, so the folder holds only what the manifest names.
 await mkdir(outDir, { recursive: true });
-await writeFile(outFile, html);
+await rm(path.join(outDir, 'manifest.json'), { force: true });
+// Earlier builds wrote one self-contained page with its policy beside it.
+await rm(path.join(outDir, 'playground.csp'), { force: true });
+await rm(assetsDir, { recursive: true, force: true });
+await mkdir(assetsDir);
+const manifestAssets = {};
+for (const { name, content, gz, br } of compressed) {
+  await writeFile(path.join(assetsDir, name), content);
+  const bytes = { identity: content.length };
+  if (br) {
+    await writeFile(path.join(assetsDir, `${name}.br`), br);
+    bytes.br = br.length;
+  }
+  if (gz) {
+    await writeFile(path.join(assetsDir, `${name}.gz`), gz);
+    bytes.gzip = gz.length;
+  }
+  manifestAssets[name] = { type: CONTENT_TYPES[path.extname(name)], bytes };
+}
+await writeFile(path.join(outDir, 'playground.html'), html);
+await writeFile(path.join(outDir, 'manifest.json'), `${JSON.stringify({ page: 'playground.html', assets: manifestAssets }, null, 2)}\n`);
 
+// The sizes a browser downloads: each asset in the best encoding it has (fonts only where a page uses their subset).
+const sent = (asset, encoding) => asset.bytes[encoding] ?? asset.bytes.identity;
+const total = (encoding) => Object.values(manifestAssets).reduce((n, asset) => n + sent(asset, encoding), 0);
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
-const bytes = Buffer.byteLength(html);
-const workerBytes = Object.values(workerSources).reduce((n, s) => n + Buffer.byteLength(s), 0);
-// The page's one inline script, for a Content-Security-Policy that allows it and nothing else.
-// Styles cannot use a hash: Monaco and GraphiQL also add <style> elements and style attributes at
-// runtime, so style-src needs 'unsafe-inline'.
-const scriptHash = `'sha256-${createHash('sha256').update(js).digest('base64')}'`;
-const csp =
-  `default-src 'none'; script-src ${scriptHash}; style-src 'unsafe-inline'; worker-src blob:; connect-src 'self'; ` +
-  `img-src 'self' data:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-// The server sends this policy with the page (src/playground.ts).
-await writeFile(path.join(outDir, 'playground.csp'), `${csp}\n`);
 process.stdout.write(
-  `${path.relative(process.cwd(), outFile) || outFile}: ${(bytes / 1024 / 1024).toFixed(2)} MiB ` +
-    `(${bytes} bytes; JS ${kib(Buffer.byteLength(js))} incl. workers ${kib(workerBytes)}, CSS ${kib(Buffer.byteLength(css))}) ` +
+  `${path.relative(process.cwd(), outDir) || outDir}: page ${Buffer.byteLength(html)} bytes; ${assets.size} assets of ` +
+    `${kib(total('identity'))}, ${kib(total('gzip'))} gzipped, ${kib(total('br'))} with brotli, ` +
     `in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
-    `CSP for this page (written to playground.csp): ${csp}\n`,
+    Object.entries(manifestAssets)
+      .filter(([name]) => !FONT.test(name))
+      .map(([name, asset]) => `  ${name}: ${kib(asset.bytes.identity)}, gzip ${kib(sent(asset, 'gzip'))}, br ${kib(sent(asset, 'br'))}\n`)
+      .join(''),
 );

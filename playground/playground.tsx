@@ -1,9 +1,9 @@
 // Masthead playground: GraphiQL 5 rendered full-page, talking to /graphql on the same origin.
 //
-// Built into one self-contained HTML file by playground/build.mjs (no CDN, no web fonts, no
-// network access other than POST /graphql). The Monaco web workers are bundled separately by
-// the build and handed to this module as JavaScript source text through the virtual
-// `playground-worker:*` modules (see workers.d.ts); here they are started from blob: URLs.
+// Bundled by playground/build.mjs into content-hashed files the gateway serves itself (no CDN, no
+// web fonts, no network access other than POST /graphql and this bundle). The Monaco web workers
+// are bundled as files of their own; the virtual `playground-worker:*` modules hand this module
+// their same-origin URLs (see workers.d.ts), so the browser caches them like the rest.
 import 'graphiql/style.css';
 
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
@@ -11,9 +11,9 @@ import { GraphiQL } from 'graphiql';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import editorWorkerSource from 'playground-worker:editor';
-import graphqlWorkerSource from 'playground-worker:graphql';
-import jsonWorkerSource from 'playground-worker:json';
+import editorWorkerUrl from 'playground-worker:editor';
+import graphqlWorkerUrl from 'playground-worker:graphql';
+import jsonWorkerUrl from 'playground-worker:json';
 
 // ---------------------------------------------------------------------------------------------
 // Monaco workers. This is the setup graphiql 5 documents (graphiql/setup-workers/*): a
@@ -21,26 +21,15 @@ import jsonWorkerSource from 'playground-worker:json';
 // for "graphql", and the plain editor worker for everything else. It must run before GraphiQL
 // loads Monaco, i.e. at module top level here.
 // ---------------------------------------------------------------------------------------------
-const workerUrls = new Map<string, string>();
-
-function workerFromSource(name: string, source: string): Worker {
-  let url = workerUrls.get(name);
-  if (!url) {
-    url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    workerUrls.set(name, url);
-  }
-  return new Worker(url, { name });
-}
-
 (globalThis as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
   getWorker(_workerId: string, label: string): Worker {
     switch (label) {
       case 'json':
-        return workerFromSource('json', jsonWorkerSource);
+        return new Worker(jsonWorkerUrl, { name: 'json' });
       case 'graphql':
-        return workerFromSource('graphql', graphqlWorkerSource);
+        return new Worker(graphqlWorkerUrl, { name: 'graphql' });
     }
-    return workerFromSource('editor', editorWorkerSource);
+    return new Worker(editorWorkerUrl, { name: 'editor' });
   },
 };
 

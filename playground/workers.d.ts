@@ -1,6 +1,6 @@
-// Virtual modules provided by playground/build.mjs: each default-exports the source text of a
-// bundled Monaco web worker (editor, json, graphql), which playground.tsx starts from a blob: URL.
+// Virtual modules provided by playground/build.mjs: each default-exports the same-origin URL of a
+// bundled Monaco web worker (editor, json, graphql), a content-hashed file playground.tsx starts.
 declare module 'playground-worker:*' {
-  const source: string;
-  export default source;
+  const url: string;
+  export default url;
 }

@@ -64,8 +64,8 @@ const environmentSchema = z.object({
   GRAPHQL_JIT: booleanString.default(true),
   /** Answer the public article list and teasers without the executor (src/shared/direct-reads.ts). */
   GRAPHQL_DIRECT_READS: booleanString.default(true),
-  /** Serve the GraphiQL playground to browsers on GET /graphql. */
-  PLAYGROUND: booleanString.default(true),
+  /** Serve the GraphiQL playground to browsers on GET /graphql; defaults to off when NODE_ENV=production. */
+  PLAYGROUND: booleanString.optional(),
   /** Introspection for anonymous callers; defaults to off when NODE_ENV=production. */
   INTROSPECTION: booleanString.optional(),
   /** How long SIGTERM waits for in-flight requests before closing connections. */
@@ -276,7 +276,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
     graphqlJit: env.GRAPHQL_JIT,
     directReads: env.GRAPHQL_DIRECT_READS,
-    playground: env.PLAYGROUND,
+    // Off in production unless asked for: an IDE of megabytes for anonymous callers, which a public API does not need.
+    playground: env.PLAYGROUND ?? env.NODE_ENV !== 'production',
     secret: env.MASTHEAD_SECRET ?? DEVELOPMENT_SECRET,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL ?? null,

@@ -9,7 +9,7 @@ import type { AppConfig } from './config';
 import type { Viewer } from './auth/auth.service';
 import type { RequestContext, Services } from './context';
 import { newsletterRoutes } from './newsletter/newsletter.http';
-import { playgroundPage } from './playground';
+import { playgroundRoutes } from './playground';
 import { clientInfo, type ClientInfo } from './shared/client';
 
 /** How long /readyz waits for the database before reporting not ready. */
@@ -66,7 +66,7 @@ export function createHttpApp(options: {
     }
   });
 
-  if (config.playground) app.get('/graphql', playgroundPage());
+  app.use(playgroundRoutes(config.playground));
 
   const readerJson = express.json({ limit: config.http.maxBodyBytes });
   const staffJson = express.json({ limit: config.http.staffMaxBodyBytes });

@@ -20,6 +20,15 @@ describe('loadConfig', () => {
     expect(loadConfig({}).introspection).toBe(true);
   });
 
+  it('serves the playground outside production, and in production only when asked for', () => {
+    const secret = { MASTHEAD_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({}).playground).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).playground).toBe(true);
+    expect(loadConfig({ PLAYGROUND: 'false' }).playground).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).playground).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PLAYGROUND: 'true', ...secret }).playground).toBe(true);
+  });
+
   it('requires a real secret in production, and stands one in elsewhere', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MASTHEAD_SECRET: required/);
     expect(() => loadConfig({ NODE_ENV: 'production', MASTHEAD_SECRET: 'short' })).toThrow(/MASTHEAD_SECRET:/);

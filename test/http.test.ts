@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Role } from '../src/auth/role';
 import { errorCodes, startTestApp, type TestApp } from './setup/harness';
 import { factories } from './setup/factories';
@@ -11,6 +14,34 @@ afterAll(() => t.close());
 
 const postRaw = (body: string | Buffer, contentType = 'application/json', headers: Record<string, string> = {}) =>
   t.request('/graphql', { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+
+/** What Chromium sends when it loads a page. */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
+/** A GET over node:http, so the body arrives as the server sent it (fetch would decompress it). */
+function getRaw(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** The playground's asset paths: those its page links, and the workers its scripts start. */
+async function playgroundAssets(app: TestApp): Promise<string[]> {
+  const assetPath = /\/playground\/assets\/[A-Za-z0-9._-]+/g;
+  const linked = [...new Set((await getRaw(`${app.url}/graphql`, { accept: BROWSER_ACCEPT })).body.toString().match(assetPath) ?? [])];
+  const assets = new Set(linked);
+  for (const script of linked.filter((asset) => asset.endsWith('.js'))) {
+    for (const asset of (await getRaw(`${app.url}${script}`)).body.toString().match(assetPath) ?? []) assets.add(asset);
+  }
+  return [...assets];
+}
 
 /** Asserts a response carries nothing of the machinery: no SQL, no stack, no file paths. */
 function expectNoInternals(text: string) {
@@ -33,17 +64,77 @@ describe('health', () => {
 });
 
 describe('the playground', () => {
-  it('is served to a browser on GET /graphql, with a policy that lets it load nothing from elsewhere', async () => {
-    const response = await t.request('/graphql', { headers: { accept: 'text/html,application/xhtml+xml' } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/text\/html/);
-    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'.*connect-src 'self'/);
-    expect(await response.text()).toContain('<title>Masthead playground</title>');
+  it('is a small page for a browser on GET /graphql, revalidated by its ETag, with a policy that lets it load nothing from elsewhere', async () => {
+    const page = await getRaw(`${t.url}/graphql`, { accept: BROWSER_ACCEPT });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'.*connect-src 'self'/);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers.etag).toMatch(/^"[^"]+"$/);
+    const html = page.body.toString();
+    expect(html).toContain('<title>Masthead playground</title>');
+    // The bundle is fetched (and cached) separately: no inline script, and a page of a few hundred bytes.
+    expect(html).not.toMatch(/<script>[^<]/);
+    expect(page.body.length).toBeLessThan(2048);
+
+    const again = await getRaw(`${t.url}/graphql`, { accept: BROWSER_ACCEPT, 'if-none-match': page.headers.etag! });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
   });
 
-  it('leaves GET queries from clients to GraphQL', async () => {
-    const response = await t.request(`/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+  it('serves its scripts, styles and workers as content-hashed files, precompressed, cached for a year', async () => {
+    const assets = await playgroundAssets(t);
+    expect(assets.filter((asset) => asset.endsWith('.css'))).toHaveLength(1);
+    expect(assets.filter((asset) => /worker.*\.js$/.test(asset))).toHaveLength(3);
+    for (const asset of assets) {
+      const plain = await getRaw(`${t.url}${asset}`);
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-type']).toMatch(asset.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(plain.headers.vary).toMatch(/accept-encoding/i);
+      expect(asset).toContain(`.${createHash('sha256').update(plain.body).digest('hex').slice(0, 16)}.`);
+
+      const br = await getRaw(`${t.url}${asset}`, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers.vary).toMatch(/accept-encoding/i);
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      expect(br.body.length).toBeLessThan(plain.body.length);
+
+      const gzip = await getRaw(`${t.url}${asset}`, { 'accept-encoding': 'gzip' });
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+    }
+  });
+
+  it('answers unknown and crafted asset names with 404, reading no file outside its build', async () => {
+    const [script] = (await playgroundAssets(t)).filter((asset) => asset.endsWith('.js'));
+    for (const path of [
+      '/playground/assets/playground.0123456789abcdef.js',
+      `${script}.br`,
+      `${script}.gz`,
+      '/playground/assets/..%2f..%2f..%2fpackage.json',
+      '/playground/assets/..%2fplayground.html',
+      '/playground/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json',
+      '/playground/assets/..%5c..%5c..%5cpackage.json',
+      '/playground/assets/%2fetc%2fpasswd',
+      '/playground/assets/',
+      '/playground/playground.html',
+      '/playground/manifest.json',
+    ]) {
+      const response = await getRaw(`${t.url}${path}`, { 'accept-encoding': 'br, gzip' });
+      expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      expect(JSON.parse(response.body.toString()).errors[0].extensions.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('leaves GET queries from clients to GraphQL, even from a browser', async () => {
+    const query = `/graphql?query=${encodeURIComponent('{ __typename }')}`;
+    const response = await t.request(query, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    const fromBrowser = await t.request(query, { headers: { accept: BROWSER_ACCEPT, 'apollo-require-preflight': 'true' } });
+    expect(await fromBrowser.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });
 
@@ -217,5 +308,26 @@ describe('in production mode', () => {
   it('gives no field suggestions that would reveal the schema', async () => {
     const response = await production.gql(`{ articl { id } }`);
     expect(response.body.errors?.[0].message).not.toMatch(/Did you mean/);
+  });
+
+  it('serves no playground unless PLAYGROUND=true: a browser gets a short 404, its assets are not there', async () => {
+    const page = await getRaw(`${production.url}/graphql`, { accept: BROWSER_ACCEPT, 'accept-encoding': 'br, gzip' });
+    expect(page.status).toBe(404);
+    expect(page.headers['content-type']).toMatch(/application\/json/);
+    expect(page.body.length).toBeLessThan(512);
+    expect(JSON.parse(page.body.toString()).errors[0].extensions.code).toBe('NOT_FOUND');
+    for (const asset of await playgroundAssets(t)) expect((await getRaw(`${production.url}${asset}`)).status).toBe(404);
+    // GET queries are still GraphQL's.
+    const query = await production.request(`/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: BROWSER_ACCEPT, 'apollo-require-preflight': 'true' } });
+    expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
+
+    const withPlayground = await startTestApp({ NODE_ENV: 'production', PLAYGROUND: 'true' });
+    try {
+      const shell = await getRaw(`${withPlayground.url}/graphql`, { accept: BROWSER_ACCEPT });
+      expect(shell.status).toBe(200);
+      expect(shell.body.toString()).toContain('<title>Masthead playground</title>');
+    } finally {
+      await withPlayground.close();
+    }
   });
 });

@@ -14,9 +14,9 @@ import { prepareServerDatabase, testDatabaseTarget } from './test-database';
  */
 export default async function globalSetup(): Promise<void> {
   const log = pino({ level: 'warn' });
-  // The playground page is bundled by npm run build; the HTTP and browser tests need it.
+  // The playground is bundled by npm run build; the HTTP and browser tests need it. Its manifest is written last.
   const root = path.join(__dirname, '..', '..');
-  if (!fs.existsSync(path.join(root, 'dist', 'playground', 'playground.html'))) {
+  if (!fs.existsSync(path.join(root, 'dist', 'playground', 'manifest.json'))) {
     execFileSync(process.execPath, [path.join(root, 'playground', 'build.mjs'), path.join(root, 'dist', 'playground')], { stdio: 'inherit' });
   }
   const target = testDatabaseTarget();
