@@ -11,6 +11,7 @@ import { ANONYMOUS, AuthService, type Viewer } from './auth/auth.service';
 import { CommentModerationService } from './comment/comment-moderation.service';
 import { ArticleEditingService } from './editor/article-editing.service';
 import { NewsroomEditingService } from './editor/newsroom-editing.service';
+import { unpublishedAccessOf } from './article/article.access';
 import { ArticleLoaders } from './article/article.loader';
 import { ArticleService } from './article/article.service';
 import { AuthorLoaders } from './author/author.loader';
@@ -99,21 +100,22 @@ export interface RequestContext {
   viewerKeyOf(viewerToken: string | null | undefined): Promise<string | null>;
 }
 
-function createLoaders(services: Services): Loaders {
+function createLoaders(services: Services, viewer: Viewer): Loaders {
   const authors = new AuthorLoaders(services.authors);
   const taxonomy = new TaxonomyLoaders(services.taxonomy);
   const comments = new CommentLoaders(services.comments);
-  return { authors, taxonomy, comments, articles: new ArticleLoaders(services.articles, authors, taxonomy, comments), views: new ViewLoaders(services.analytics) };
+  const articles = new ArticleLoaders(services.articles, unpublishedAccessOf(viewer), authors, taxonomy, comments);
+  return { authors, taxonomy, comments, articles, views: new ViewLoaders(services.analytics) };
 }
 
 export function createRequestContext(services: Services, client: ClientInfo, viewer: Viewer = ANONYMOUS): RequestContext {
   const viewerKeys = new Map<string, Promise<string>>();
   return {
     services,
-    loaders: createLoaders(services),
+    loaders: createLoaders(services, viewer),
     // A method on `this`, not a closure: Apollo copies the context object for each operation it runs.
     refreshLoaders(this: RequestContext) {
-      this.loaders = createLoaders(services);
+      this.loaders = createLoaders(services, viewer);
     },
     client,
     viewer,

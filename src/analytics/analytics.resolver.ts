@@ -103,28 +103,36 @@ export class AnalyticsResolver {
   }
 }
 
-/** The article behind an analytics row, whatever its status now (staff only reach these types). */
+/**
+ * The article behind an analytics row. Rows outlive publication (an article unpublished since still has its views),
+ * so the article is given as the caller may read it (article.access.ts): null for an ANALYST when it is not public.
+ */
+const ARTICLE_OF_ROW = {
+  nullable: true,
+  description: 'Null when the article is gone, or is not public and your role may not read unpublished articles (ANALYST).',
+} as const;
+
 @Resolver(() => ArticleViews)
 export class ArticleViewsResolver {
-  @FieldResolver(() => Article)
+  @FieldResolver(() => Article, ARTICLE_OF_ROW)
   article(@Root() item: ArticleViews, @Ctx() { loaders }: RequestContext): Promise<Article | null> {
-    return loaders.articles.byIdForStaff.load(item.articleId);
+    return loaders.articles.readableById.load(item.articleId);
   }
 }
 
 @Resolver(() => ArticleSignups)
 export class ArticleSignupsResolver {
-  @FieldResolver(() => Article)
+  @FieldResolver(() => Article, ARTICLE_OF_ROW)
   article(@Root() item: ArticleSignups, @Ctx() { loaders }: RequestContext): Promise<Article | null> {
-    return loaders.articles.byIdForStaff.load(item.articleId);
+    return loaders.articles.readableById.load(item.articleId);
   }
 }
 
 @Resolver(() => ArticleStats)
 export class ArticleStatsResolver {
-  @FieldResolver(() => Article)
+  @FieldResolver(() => Article, ARTICLE_OF_ROW)
   article(@Root() item: ArticleStats, @Ctx() { loaders }: RequestContext): Promise<Article | null> {
-    return loaders.articles.byIdForStaff.load(item.articleId);
+    return loaders.articles.readableById.load(item.articleId);
   }
 }
 

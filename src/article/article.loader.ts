@@ -3,6 +3,7 @@ import type { AuthorLoaders } from '../author/author.loader';
 import { loaderFamily, mapLoader } from '../shared/loaders';
 import type { Page } from '../shared/pagination';
 import type { TaxonomyLoaders } from '../taxonomy/taxonomy.loader';
+import type { UnpublishedAccess } from './article.access';
 import type { Article } from './article.entity';
 import type { CommentLoaders } from '../comment/comment.loader';
 import type { ArticleExtras, ArticleGroup, ArticleRead, ArticleService, PublishedPosition, RelatedArticleMatch } from './article.service';
@@ -10,8 +11,11 @@ import type { ArticleExtras, ArticleGroup, ArticleRead, ArticleService, Publishe
 /** Per-request loaders for articles. */
 export class ArticleLoaders {
   readonly byId: DataLoader<string, Article | null>;
-  /** Any article, public or not: only for fields that staff alone can reach (analytics). */
-  readonly byIdForStaff: DataLoader<string, Article | null>;
+  /**
+   * An article as this request's viewer may read it: public, or unpublished where article.access.ts allows (for
+   * fields that can lead to unpublished articles, such as the article behind an analytics row). Null otherwise.
+   */
+  readonly readableById: DataLoader<string, Article | null>;
   /** Bodies of articles that were read as teasers (lists leave the body out). */
   readonly body: DataLoader<string, string>;
   /** "More like this" for articles; one loader per page size. */
@@ -22,12 +26,13 @@ export class ArticleLoaders {
 
   constructor(
     articles: ArticleService,
+    access: UnpublishedAccess,
     private readonly authors: AuthorLoaders,
     private readonly taxonomy: TaxonomyLoaders,
     private readonly comments: CommentLoaders,
   ) {
     this.byId = mapLoader(async (ids) => new Map((await articles.findPublicByIds(ids)).map((article) => [article.id, this.remember(article)])), null);
-    this.byIdForStaff = mapLoader(async (ids) => new Map((await articles.findAnyByIds(ids)).map((article) => [article.id, article])), null);
+    this.readableById = mapLoader(async (ids) => new Map((await articles.findReadableByIds(ids, access)).map((article) => [article.id, article])), null);
     this.body = mapLoader((ids) => articles.bodiesOf(ids), '');
     this.related = loaderFamily((first: number) =>
       mapLoader(async (ids) => {

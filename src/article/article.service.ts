@@ -9,6 +9,7 @@ import { MAX_PAGE_SIZE, toPage, type Page } from '../shared/pagination';
 import { Section } from '../taxonomy/section.entity';
 import type { Tag } from '../taxonomy/tag.entity';
 import type { TaxonomyService } from '../taxonomy/taxonomy.service';
+import type { UnpublishedAccess } from './article.access';
 import { Article, canBePublicSql } from './article.entity';
 
 /** The one definition of "the public may see this article": published, or scheduled and due. */
@@ -190,16 +191,22 @@ export class ArticleService {
     return this.findByIds(ids, { publicOnly: true });
   }
 
-  /** Articles by id whatever their status, for staff (analytics); ids that are missing are absent. */
-  findAnyByIds(ids: readonly string[]): Promise<Article[]> {
-    return this.findByIds(ids, { publicOnly: false });
+  /**
+   * Articles by id as one with `access` may read them (article.access.ts): public ones, and unpublished ones only as
+   * far as `access` allows; the others, and ids that are missing, are absent.
+   */
+  findReadableByIds(ids: readonly string[], access: UnpublishedAccess): Promise<Article[]> {
+    if (access.kind === 'none') return this.findPublicByIds(ids);
+    if (access.kind === 'all') return this.findByIds(ids, { publicOnly: false });
+    return this.findByIds(ids, { publicOnly: true, orByline: access.authorId });
   }
 
-  private async findByIds(ids: readonly string[], { publicOnly }: { publicOnly: boolean }): Promise<Article[]> {
+  private async findByIds(ids: readonly string[], { publicOnly, orByline }: { publicOnly: boolean; orByline?: string }): Promise<Article[]> {
+    const visible = orByline ? `AND (${publicArticleSql('a')} OR "a"."author_id" = $2)` : publicOnly ? `AND ${publicArticleSql('a')}` : '';
     const rows = await this.sql.rows(
       `SELECT ${this.withRefsSelect} FROM "article" "a" ${ArticleService.JOIN_REFS}
-       WHERE "a"."id" = ANY($1::uuid[]) ${publicOnly ? `AND ${publicArticleSql('a')}` : ''}`,
-      [ids],
+       WHERE "a"."id" = ANY($1::uuid[]) ${visible}`,
+      orByline ? [ids, orByline] : [ids],
     );
     return rows.map((row: Record<string, unknown>) => this.readWithRefs(row));
   }

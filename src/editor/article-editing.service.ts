@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { unpublishedAccessOf } from '../article/article.access';
 import { Article, ArticleStatus } from '../article/article.entity';
 import { pick, type AuditService, type Staff } from '../audit/audit.service';
 import { Role } from '../auth/role';
@@ -166,13 +167,18 @@ export class ArticleEditingService {
     });
   }
 
-  /** Any article, whatever its status, for a preview; an AUTHOR sees only their own. Null when missing. */
+  /**
+   * Any article, whatever its status, for a preview, as far as the actor may read unpublished articles
+   * (article.access.ts): an AUTHOR sees only their own. Null when missing.
+   */
   async findForPreview(by: { slug: string } | { id: string }, actor: Staff): Promise<Article | null> {
     const article = await this.dataSource
       .getRepository(Article)
       .findOneBy('id' in by ? { id: parseId(by.id) } : { slug: by.slug });
     if (!article) return null;
-    if (actor.role === Role.AUTHOR && article.authorId !== actor.authorId) throw new AppError('FORBIDDEN', 'Authors can preview their own articles only.');
+    const access = unpublishedAccessOf(actor);
+    if (access.kind === 'none') throw new AppError('FORBIDDEN', `A ${actor.role} token may not preview articles.`);
+    if (access.kind === 'byline' && article.authorId !== access.authorId) throw new AppError('FORBIDDEN', 'Authors can preview their own articles only.');
     return article;
   }
 
