@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import type { DocumentNode } from 'graphql';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
@@ -20,8 +21,7 @@ import { Sql } from './db/sql';
 import { SqlStatementCounter } from './db/sql-statement-counter';
 import { createHttpApp } from './http';
 import { buildAppSchema } from './schema';
-import { createErrorFormatter } from './shared/format-error';
-import { jitExecutor } from './shared/jit-executor';
+import { createErrorFormatter, serviceUnavailableStatus } from './shared/format-error';
 import { DirectReads } from './shared/direct-reads';
 import { articleDirectReads } from './article/article.direct';
 import { commentDirectReads } from './comment/comment.direct';
@@ -29,6 +29,8 @@ import { OperationsInFlight } from './shared/operations-in-flight';
 import { forgetOldIdempotencyKeys } from './shared/idempotency';
 import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
+import { BoundedKeyValueCache, type CacheFill } from './shared/query-caches';
+import { requestGuards } from './shared/request-guards';
 
 /**
  * Connections for statements sent with a forced generic plan (`plan: 'generic'`: the article list, related articles,
@@ -69,6 +71,8 @@ export interface App {
   readonly services: Services;
   /** Delivers the mail outbox (on a timer unless `background: false`). */
   readonly mailWorker: MailWorker;
+  /** How full each per-query cache is (each bounded by QUERY_CACHE_ENTRIES). */
+  queryCacheFill(): Record<string, CacheFill>;
   /** Starts listening (port 0 picks a free one) and resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** Drains in-flight HTTP requests, then closes the database (and the embedded server, if any). */
@@ -153,9 +157,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
   const httpServer = http.createServer();
   const operationsInFlight = new OperationsInFlight();
-  const directReads = config.directReads ? new DirectReads(schema, [articleDirectReads, commentDirectReads], log) : null;
+  const directReads = config.directReads ? new DirectReads(schema, [articleDirectReads, commentDirectReads], log, config.queryCaches.entries) : null;
+  // Parsed and validated documents, by query text: bounded by count as well as Apollo's default measure (JSON bytes),
+  // since everything else remembered per query is keyed by the query as well.
+  const documentStore = new BoundedKeyValueCache<DocumentNode>(config.queryCaches.entries, config.queryCaches.documentBytes);
+  // Automatic persisted queries (query texts by hash), bounded by bytes: their count follows from their size.
+  const persistedQueries = new BoundedKeyValueCache<string>(null, config.queryCaches.documentBytes);
   const apollo = new ApolloServer<RequestContext>({
-    ...(config.graphqlJit ? { gateway: jitExecutor(schema) } : { schema }),
+    schema,
+    documentStore,
+    persistedQueries: { cache: persistedQueries },
     // Decided per request by introspectionPolicy (staff always may).
     introspection: true,
     hideSchemaDetailsFromClientErrors: !config.introspection,
@@ -169,8 +180,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     ...(directReads ? { stringifyResult: directReads.stringifyResult } : {}),
     validationRules: queryLimitRules(config.queryLimits),
     plugins: [
+      // First: it refuses what no other plugin should see (an operation that does not resolve, NUL in text).
+      requestGuards(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       operationsInFlight.plugin(),
+      serviceUnavailableStatus(),
       queryCostPlugin(schema, config.queryLimits.maxCost),
       introspectionPolicy(config.introspection),
       // After the limits and the introspection policy (didResolveOperation), before execution.
@@ -196,6 +210,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     directReads,
     services,
     mailWorker,
+    queryCacheFill: () => ({
+      documents: documentStore.fill(),
+      ...(directReads ? { directReadSelections: directReads.selectionsFill() } : {}),
+    }),
     listen(port = config.http.port, host = config.http.host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

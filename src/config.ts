@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { QueryCacheBounds } from './shared/query-caches';
 
 /**
  * Every environment variable Masthead reads, parsed and validated once at start-up.
@@ -60,8 +61,13 @@ const environmentSchema = z.object({
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
   MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(5),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
-  /** Execute operations with graphql-jit (compiled once per query) instead of graphql-js's interpreter. */
-  GRAPHQL_JIT: booleanString.default(true),
+  /**
+   * Distinct queries each per-query cache keeps (parsed documents, direct reads' selections and their SQL, query
+   * costs), least recently used out first. Memory levels off at about this many queries' worth.
+   */
+  QUERY_CACHE_ENTRIES: z.coerce.number().int().min(10).max(100_000).default(500),
+  /** Megabytes of parsed query documents kept (besides QUERY_CACHE_ENTRIES), and of automatic persisted queries. */
+  QUERY_CACHE_MB: z.coerce.number().int().min(1).max(1024).default(16),
   /** Answer the public article list and teasers without the executor (src/shared/direct-reads.ts). */
   GRAPHQL_DIRECT_READS: booleanString.default(true),
   /** Serve the GraphiQL playground to browsers on GET /graphql; defaults to off when NODE_ENV=production. */
@@ -182,8 +188,8 @@ export interface AppConfig {
     readonly maxDirectives: number;
     readonly maxTokens: number;
   };
+  readonly queryCaches: QueryCacheBounds;
   readonly introspection: boolean;
-  readonly graphqlJit: boolean;
   readonly directReads: boolean;
   readonly playground: boolean;
   readonly secret: string;
@@ -273,8 +279,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxDirectives: env.MAX_QUERY_DIRECTIVES,
       maxTokens: env.MAX_QUERY_TOKENS,
     },
+    queryCaches: { entries: env.QUERY_CACHE_ENTRIES, documentBytes: env.QUERY_CACHE_MB * 1024 * 1024 },
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
-    graphqlJit: env.GRAPHQL_JIT,
     directReads: env.GRAPHQL_DIRECT_READS,
     // Off in production unless asked for: an IDE of megabytes for anonymous callers, which a public API does not need.
     playground: env.PLAYGROUND ?? env.NODE_ENV !== 'production',

@@ -11,6 +11,9 @@ import type { RequestContext, Services } from './context';
 import { newsletterRoutes } from './newsletter/newsletter.http';
 import { playgroundRoutes } from './playground';
 import { clientInfo, type ClientInfo } from './shared/client';
+import { refuseDeepJson } from './shared/request-guards';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db/unavailable';
+import { DATABASE_UNAVAILABLE_MESSAGE } from './shared/format-error';
 
 /** How long /readyz waits for the database before reporting not ready. */
 const READINESS_TIMEOUT_MS = 2_000;
@@ -70,6 +73,7 @@ export function createHttpApp(options: {
 
   const readerJson = express.json({ limit: config.http.maxBodyBytes });
   const staffJson = express.json({ limit: config.http.staffMaxBodyBytes });
+  const refuseDeep = refuseDeepJson();
 
   app.use(
     '/graphql',
@@ -86,7 +90,7 @@ export function createHttpApp(options: {
       try {
         res.locals.viewer = await services.auth.recognise(req.get('authorization'));
         res.locals.maxBodyBytes = res.locals.viewer.kind === 'staff' ? config.http.staffMaxBodyBytes : config.http.maxBodyBytes;
-        (res.locals.viewer.kind === 'staff' ? staffJson : readerJson)(req, res, next);
+        (res.locals.viewer.kind === 'staff' ? staffJson : readerJson)(req, res, (error?: unknown) => (error ? next(error) : refuseDeep(req, res, next)));
       } catch (error) {
         next(error);
       }
@@ -109,6 +113,10 @@ export function createHttpApp(options: {
       res.status(413).json(graphqlErrorBody(`The request body is larger than ${res.locals.maxBodyBytes ?? config.http.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'));
     } else if (type === 'entity.parse.failed') {
       res.status(400).json(graphqlErrorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
+    } else if (isDatabaseUnavailable(error)) {
+      // Reading the caller's token (before GraphQL) needs the database too.
+      log.warn({ err: error }, 'the database is unavailable');
+      res.status(503).set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).json(graphqlErrorBody(DATABASE_UNAVAILABLE_MESSAGE, 'SERVICE_UNAVAILABLE'));
     } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
       res.status(error.status).json(graphqlErrorBody('The request could not be read.', 'BAD_REQUEST'));
     } else {

@@ -29,7 +29,7 @@ import {
 
 const searchCursor = keysetCursor<SearchHit, SearchPosition>(
   'search',
-  ['number', 'uuid'],
+  ['real', 'uuid'],
   (hit) => [hit.rank, hit.article.id],
   ([rank, id]) => ({ rank: rank as number, id: id as string }),
 );
@@ -133,7 +133,7 @@ export class ArticleResolver {
     return loaders.taxonomy.tagsByArticle.load(article.id);
   }
 
-  @FieldResolver(() => Int, { description: 'Approved comments and replies.' })
+  @FieldResolver(() => Int, { description: 'Comments and replies readers can see: approved, under approved comments only.' })
   async commentCount(@Root() article: Article, @Ctx() { loaders }: RequestContext): Promise<number> {
     return (await loaders.comments.countsByArticle.load(article.id)).all;
   }

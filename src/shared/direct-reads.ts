@@ -13,7 +13,6 @@ import {
   isNonNullType,
   isObjectType,
   Kind,
-  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -25,7 +24,9 @@ import type { ResolveTree } from 'graphql-parse-resolve-info';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../context';
 import { jsonIntegerOrBooleanSql, jsonPlainStringSql, jsonValueSql, sqlText } from '../db/json-sql';
+import type { LRUCache } from 'lru-cache';
 import type { ConnectionBase, Edge, PageInfo } from './pagination';
+import { boundedCache, fillOf, type CacheFill } from './query-caches';
 
 /**
  * Direct reads: the public read queries a site sends on every page view (the front page's article list with what a
@@ -105,12 +106,10 @@ export interface DirectReadsSpec {
 const ANSWERED_HERE = Symbol('answered by direct reads');
 
 /**
- * How many variable sets of one document keep their collected selections, and how long their key may be: a client
- * sending large variables (or many documents) cannot make the remembered selections grow beyond this times what Apollo
- * keeps of documents.
+ * Variables longer than this (as JSON) are not remembered with their selections: a query asked with large variables
+ * is collected again each time rather than kept.
  */
-const SELECTIONS_PER_DOCUMENT = 64;
-const MAX_SELECTION_KEY_LENGTH = 2_000;
+const MAX_REMEMBERED_VARIABLES_LENGTH = 2_000;
 
 /** SQL that gives a field's JSON text itself, never NULL ("null" for null). */
 export class JsonText {
@@ -240,22 +239,30 @@ export class DirectReads {
   private readonly roots = new Map<string, DirectRoot>();
   private readonly types = new Map<string, DirectFields<never>>();
   private readonly built = new Map<string, SqlFields<never>>();
+  /** How full the remembered selections are (see QueryCacheBounds). */
+  selectionsFill(): CacheFill {
+    return fillOf(this.selections);
+  }
+
   /** Queries answered here since start, for tests and the benchmark. */
   answered = 0;
   /** Direct reads that failed (and were answered by the executor) since start. */
   failed = 0;
   /**
-   * What each query selects, collected and checked once: by document (Apollo keeps one per query text), then by
-   * operation and variables. A NotDirect remembers that the query is the executor's.
+   * What each query selects, collected and checked once, by query text (its hash), operation and variables; a
+   * NotDirect remembers that the query is the executor's. Least recently used first out past the bound, and the SQL
+   * compiled for a selection (weakly keyed by it) goes with it. Lists paged by cursor make new variables for every page.
    */
-  private readonly selections = new WeakMap<DocumentNode, Map<string, Record<string, SelectedField> | NotDirect>>();
+  private readonly selections: LRUCache<string, Record<string, SelectedField> | NotDirect>;
   private readonly compiled: CompiledObjects = new WeakMap();
 
   constructor(
     private readonly schema: GraphQLSchema,
     specs: DirectReadsSpec[],
     private readonly log: Logger,
+    maxRemembered: number,
   ) {
+    this.selections = boundedCache(maxRemembered);
     for (const spec of specs) {
       for (const [name, root] of Object.entries(spec.roots)) this.roots.set(name, root);
       for (const [name, fields] of Object.entries(spec.types)) this.types.set(name, { ...this.types.get(name), ...fields });
@@ -289,7 +296,8 @@ export class DirectReads {
   /** The query's data, or null when the executor should answer it. */
   private async answer(requestContext: GraphQLRequestContextResponseForOperation<RequestContext>): Promise<Record<string, unknown> | null> {
     const { operation, contextValue } = requestContext;
-    if (operation.operation !== 'query' || !this.mayAnswer(operation.selectionSet)) return null;
+    // No operation resolved: requestGuards() answers that as the client's mistake before this runs.
+    if (operation?.operation !== 'query' || !this.mayAnswer(operation.selectionSet)) return null;
     const pending: Promise<void>[] = [];
     try {
       const queryType = this.schema.getQueryType() as GraphQLObjectType;
@@ -329,11 +337,10 @@ export class DirectReads {
    * The root fields the operation selects, collected and checked (everything is checked before anything is read, so
    * an unsupported query costs no statement), remembered for its document, operation and variables. Throws NotDirect.
    */
-  private selectionsOf({ document, operation, operationName, request }: GraphQLRequestContextResponseForOperation<RequestContext>): Record<string, SelectedField> {
-    const key = `${operationName ?? ''}:${JSON.stringify(request.variables ?? {})}`;
-    let byVariables = this.selections.get(document);
-    if (!byVariables) this.selections.set(document, (byVariables = new Map()));
-    let selected = byVariables.get(key);
+  private selectionsOf({ document, queryHash, operation, operationName, request }: GraphQLRequestContextResponseForOperation<RequestContext>): Record<string, SelectedField> {
+    const variables = JSON.stringify(request.variables ?? {});
+    const key = `${queryHash}\n${operationName ?? ''}\n${variables}`;
+    let selected = this.selections.get(key);
     if (!selected) {
       try {
         const variables = getVariableValues(this.schema, operation.variableDefinitions ?? [], request.variables ?? {});
@@ -350,11 +357,7 @@ export class DirectReads {
         if (!(error instanceof NotDirect)) throw error;
         selected = error;
       }
-      if (key.length <= MAX_SELECTION_KEY_LENGTH) {
-        // Lists paged by cursor make a new key for every page: the oldest are dropped past the bound.
-        if (byVariables.size >= SELECTIONS_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value as string);
-        byVariables.set(key, selected);
-      }
+      if (variables.length <= MAX_REMEMBERED_VARIABLES_LENGTH) this.selections.set(key, selected);
     }
     if (selected instanceof NotDirect) throw selected;
     return selected;

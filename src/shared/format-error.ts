@@ -3,7 +3,11 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
 import { AppError } from './errors';
+
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable. Try again in a few seconds.';
 
 /** Codes whose messages are written for clients: from Apollo, from graphql-js validation, from our query limits. */
 const CLIENT_CODES = new Set([
@@ -44,6 +48,10 @@ export function createErrorFormatter(log: Logger) {
       const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
       return { message, locations, path, extensions };
     }
+    if (isDatabaseUnavailable(original)) {
+      log.warn({ err: original, path }, 'the database is unavailable');
+      return { message: DATABASE_UNAVAILABLE_MESSAGE, locations, path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    }
     log.error({ err: original, path }, 'internal error while answering a GraphQL request');
     return { message: 'Internal server error', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
@@ -55,4 +63,23 @@ function flattenValidationErrors(errors: ValidationError[], prefix = ''): { fiel
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
+}
+
+/**
+ * A response with a SERVICE_UNAVAILABLE error (the database could not be reached) is a 503 with Retry-After: the
+ * request was fine and may succeed if sent again, and load balancers and clients treat it so.
+ */
+export function serviceUnavailableStatus(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
+          if (!errors?.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
 }

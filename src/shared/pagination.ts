@@ -39,8 +39,20 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-/** Numbers in cursors (search ranks) are small; anything larger would overflow PostgreSQL's real. */
-const MAX_CURSOR_NUMBER = 1e30;
+/**
+ * PostgreSQL's real (search ranks): 0, or a magnitude it can hold without overflow or underflow. A denormal such as
+ * 1e-320 is finite in JavaScript but "out of range for type real".
+ */
+function isStorableReal(value: unknown): boolean {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  const magnitude = Math.abs(value);
+  return magnitude === 0 || (magnitude >= 1.1754944e-38 && magnitude <= 3.4028234e38);
+}
+
+/** A place in a ranked list (row_number(): a bigint from 1). */
+function isRankPosition(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
 
 /** A date PostgreSQL can compare with: years 1 to 9999 (JavaScript accepts far more). */
 function isStorableDate(value: string): boolean {
@@ -75,16 +87,18 @@ export function decodeCursor(cursor: string, kind: string, types: readonly Curso
   types.forEach((type, index) => {
     const value: unknown = values[index];
     const ok =
-      type === 'number'
-        ? typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < MAX_CURSOR_NUMBER
-        : typeof value === 'string' &&
-          (type === 'string' || (type === 'date' && isStorableDate(value)) || (type === 'uuid' && isUuid(value)));
+      type === 'real'
+        ? isStorableReal(value)
+        : type === 'rank'
+          ? isRankPosition(value)
+          : typeof value === 'string' && (type === 'string' || (type === 'date' && isStorableDate(value)) || (type === 'uuid' && isUuid(value)));
     if (!ok) throw invalid();
   });
   return values as Keyset;
 }
 
-export type CursorValueType = 'string' | 'number' | 'date' | 'uuid';
+/** What a cursor's value must be: each type is exactly what the statement it goes back into can take. */
+export type CursorValueType = 'string' | 'real' | 'rank' | 'date' | 'uuid';
 
 /**
  * The cursor of one kind of list: how to turn an item into a cursor, and an `after` argument back into the
@@ -116,7 +130,7 @@ export function nameCursor<T extends { name: string; id: string }>(kind: string)
 export function rankCursor<T extends { rank: number }>(kind: string) {
   return keysetCursor<T, number>(
     kind,
-    ['number'],
+    ['rank'],
     (item) => [item.rank],
     ([rank]) => rank as number,
   );

@@ -5,6 +5,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { sha256Hex } from './crypto';
+import { boundedCache } from './query-caches';
 
 /** Remembered query costs, oldest forgotten first. */
 const MAX_REMEMBERED_COSTS = 10_000;
@@ -39,14 +40,14 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
  */
 export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
   const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
-  // Clients repeat the same queries with the same variables: remember costs, keyed by hashes so that neither big
-  // variables nor many distinct queries can make the memory grow past MAX_REMEMBERED_COSTS small entries.
-  const costs = new Map<string, number>();
+  // Clients repeat the same queries with the same variables: remember costs, keyed by a hash so that neither big
+  // variables nor long operation names can make an entry large, least recently used out past MAX_REMEMBERED_COSTS.
+  const costs = boundedCache<string, number>(MAX_REMEMBERED_COSTS);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, queryHash }) {
-          const key = `${queryHash}:${request.operationName ?? ''}:${sha256Hex(JSON.stringify(request.variables ?? {}))}`;
+          const key = sha256Hex(`${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`);
           let cost = costs.get(key);
           if (cost === undefined) {
             try {
@@ -55,7 +56,6 @@ export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
               // Bad variables: execution reports them as BAD_USER_INPUT with a precise message.
               return;
             }
-            if (costs.size >= MAX_REMEMBERED_COSTS) costs.delete(costs.keys().next().value as string);
             costs.set(key, cost);
           }
           if (cost > maxCost) {

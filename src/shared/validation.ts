@@ -1,8 +1,9 @@
 import { isEmail, isURL, validate, ValidateBy, type ValidationError } from 'class-validator';
 import { ArgumentValidationError, type ValidatorFn } from 'type-graphql';
+import { boundedCache } from './query-caches';
 
-/** Distinct argument values remembered per argument type; past this the memory starts over. */
-const MAX_REMEMBERED_PER_TYPE = 1_000;
+/** Distinct (argument type, value) verdicts remembered, least recently used out first. */
+const MAX_REMEMBERED_VERDICTS = 5_000;
 /** Values longer than this (as JSON) are validated every time, never remembered, so memory stays small. */
 const MAX_REMEMBERED_LENGTH = 1_000;
 
@@ -12,21 +13,22 @@ const MAX_REMEMBERED_LENGTH = 1_000;
  * so each distinct question is validated once instead of once per field.
  */
 export function rememberingClassValidator(): ValidatorFn {
-  const verdicts = new WeakMap<object, Map<string, ValidationError[]>>();
+  const verdicts = boundedCache<string, ValidationError[]>(MAX_REMEMBERED_VERDICTS);
+  // Argument types are classes; a number for each keeps the verdicts' keys short and apart.
+  const typeNumbers = new WeakMap<object, number>();
+  let typesSeen = 0;
   return async (value, type) => {
     if (value === null || typeof value !== 'object' || typeof type !== 'function') return;
-    let known = verdicts.get(type);
-    if (!known) verdicts.set(type, (known = new Map()));
-    const key = JSON.stringify(value);
-    let errors = known.get(key);
+    let typeNumber = typeNumbers.get(type);
+    if (typeNumber === undefined) typeNumbers.set(type, (typeNumber = typesSeen++));
+    const json = JSON.stringify(value);
+    const key = `${typeNumber}:${json}`;
+    let errors = verdicts.get(key);
     if (!errors) {
       errors = Array.isArray(value)
         ? (await Promise.all(value.filter((item) => item !== null && typeof item === 'object').map((item) => validateOptions(item)))).flat()
         : await validateOptions(value);
-      if (key.length <= MAX_REMEMBERED_LENGTH) {
-        if (known.size >= MAX_REMEMBERED_PER_TYPE) known.clear();
-        known.set(key, errors);
-      }
+      if (json.length <= MAX_REMEMBERED_LENGTH) verdicts.set(key, errors);
     }
     if (errors.length) throw new ArgumentValidationError(errors);
   };

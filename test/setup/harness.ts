@@ -41,8 +41,6 @@ export async function startTestApp(env: Record<string, string> = {}, options: Pi
     MASTHEAD_SECRET: 'test-secret-test-secret-test-secret-0123',
     // The embedded test database is one PGlite session behind every connection (see src/config.ts).
     DATABASE_PREPARED_STATEMENTS: process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? 'false' : 'true',
-    // GRAPHQL_JIT=false npm test runs the suite on graphql-js's executor instead.
-    GRAPHQL_JIT: process.env.GRAPHQL_JIT ?? 'true',
     // GRAPHQL_DIRECT_READS=false npm test sends every query through the executor.
     GRAPHQL_DIRECT_READS: process.env.GRAPHQL_DIRECT_READS ?? 'true',
     // Suites empty api_token between tests: an app started then would issue (and print) a first ADMIN token.
