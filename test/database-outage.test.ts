@@ -49,6 +49,9 @@ it('answers 503 SERVICE_UNAVAILABLE with Retry-After while the database is down,
       input: { articleId: '00000000-0000-4000-8000-000000000001', authorName: 'Ann', authorEmail: 'ann@example.com', body: 'Hello' },
     }),
   );
+  // One-click unsubscribe (plain HTTP, outside GraphQL).
+  const unsubscribe = await t.request('/newsletter/unsubscribe?token=abc', { method: 'POST' });
+  expect({ status: unsubscribe.status, retryAfter: unsubscribe.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
   const ready = await t.request('/readyz');
   expect(ready.status).toBe(503);
   // A query that needs no database still answers.

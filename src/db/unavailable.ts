@@ -8,8 +8,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (UNREACHABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
     if (typeof message === 'string' && LOST_CONNECTION_MESSAGES.some((pattern) => pattern.test(message))) return true;
-    // TypeORM's QueryFailedError keeps pg's error as driverError; others as cause.
-    current = (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+    // TypeORM's QueryFailedError keeps pg's error as driverError, graphql-js's wrapper of a value that is not an Error
+    // of its realm (a socket error under Jest's sandbox) as thrownValue, others as cause.
+    const wrapper = current as { driverError?: unknown; thrownValue?: unknown; cause?: unknown };
+    current = wrapper.driverError ?? wrapper.thrownValue ?? wrapper.cause;
   }
   return false;
 }

@@ -1,6 +1,7 @@
 import { escapeUTF8 } from 'entities';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable';
 import { AppError } from '../shared/errors';
 import type { NewsletterService } from './newsletter.service';
 
@@ -41,6 +42,11 @@ export function newsletterRoutes(newsletter: NewsletterService, log: Logger): Ro
     } catch (error) {
       if (error instanceof AppError) {
         response.status(400).type('html').send(page('Link not valid', `<p>${escapeUTF8(error.message)}</p>`));
+        return;
+      }
+      if (isDatabaseUnavailable(error)) {
+        log.warn({ err: error }, 'one-click unsubscribe: the database is unavailable');
+        response.status(503).set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).type('html').send(page('Try again shortly', '<p>We could not reach our records just now. Please try again in a few seconds.</p>'));
         return;
       }
       log.error({ err: error }, 'one-click unsubscribe failed');
