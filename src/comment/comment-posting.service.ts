@@ -4,6 +4,7 @@ import { publicArticleSql } from '../article/article.service';
 import { EntityRows } from '../db/rows';
 import type { ClientInfo } from '../shared/client';
 import { sha256Hex } from '../shared/crypto';
+import { emailKeySql, normaliseEmail } from '../shared/email-address';
 import { AppError, badInput, notFound } from '../shared/errors';
 import { parseId } from '../shared/ids';
 import { claimIdempotencyKey } from '../shared/idempotency';
@@ -80,7 +81,8 @@ export class CommentPostingService {
     const parentId = input.parentId ? parseId(input.parentId, 'parentId') : null;
     const fields = {
       authorName: input.authorName.trim(),
-      authorEmail: input.authorEmail.trim(),
+      // Stored as the newsletter stores addresses, so that both compare the same way (emailKeySql).
+      authorEmail: normaliseEmail(input.authorEmail, 'authorEmail'),
       body: input.body.trim(),
       authorUrl: optionalText(input.authorUrl),
     };
@@ -113,9 +115,9 @@ export class CommentPostingService {
     if (claim?.replayed) return this.replay(manager, claim.response);
 
     const depth = await this.checkThread(manager, articleId, parentId);
-    await this.refuseDuplicate(manager, articleId, parentId, fields.authorEmail, fields.body);
+    const emailKey = await this.emailKeyUnlessDuplicate(manager, articleId, parentId, fields.authorEmail, fields.body);
     await limits.consume(this.floodByClient, client.addressHash, manager);
-    await limits.consume(this.floodByAddress, sha256Hex(fields.authorEmail.toLowerCase()), manager);
+    await limits.consume(this.floodByAddress, sha256Hex(emailKey), manager);
 
     const policyStatus = moderate(fields, await hasApprovedComment(manager, fields.authorEmail), this.rules);
     // A bot that filled the honeypot is told what a person would be told, and its comment is filed as spam.
@@ -205,16 +207,19 @@ export class CommentPostingService {
     return depth;
   }
 
-  private async refuseDuplicate(manager: EntityManager, articleId: string, parentId: string | null, email: string, body: string): Promise<void> {
+  /** DUPLICATE_COMMENT for a copy of a comment already there; otherwise the address's comparison key (emailKeySql). */
+  private async emailKeyUnlessDuplicate(manager: EntityManager, articleId: string, parentId: string | null, email: string, body: string): Promise<string> {
     // The same expressions as the comment_no_duplicate_idx index, which this lookup uses and which stops concurrent copies.
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM "comment"
-       WHERE "article_id" = $1 AND coalesce("parent_id", $2::uuid) = coalesce($3::uuid, $2::uuid)
-         AND lower("author_email") = lower($4) AND md5("body") = md5($5) AND "status" <> 'TRASH'
-       LIMIT 1`,
+    const [row] = (await manager.query(
+      `SELECT ${emailKeySql('$4::text')} AS "key", EXISTS (
+         SELECT 1 FROM "comment"
+         WHERE "article_id" = $1 AND coalesce("parent_id", $2::uuid) = coalesce($3::uuid, $2::uuid)
+           AND ${emailKeySql('"author_email"')} = ${emailKeySql('$4::text')} AND md5("body") = md5($5) AND "status" <> 'TRASH'
+       ) AS "duplicate"`,
       [articleId, NO_PARENT, parentId, email, body],
-    );
-    if (rows.length) throw duplicate();
+    )) as { key: string; duplicate: boolean }[];
+    if (row.duplicate) throw duplicate();
+    return row.key;
   }
 
   private async replay(manager: EntityManager, answer: StoredAnswer): Promise<PostedComment> {
@@ -230,14 +235,17 @@ function duplicate(): AppError {
   return new AppError('DUPLICATE_COMMENT', 'You have already posted this comment here.');
 }
 
+/** Approved comments of the address $1, through comment_approved_email_idx (an index on the same expression). */
+const APPROVED_EMAIL_MATCH = `${emailKeySql('"author_email"')} = ${emailKeySql('$1::text')} AND "status" = 'APPROVED'`;
+
 /** Whether this address already has an approved comment (other than `exceptId`): the trust the moderation rules use. */
 async function hasApprovedComment(manager: EntityManager, authorEmail: string, exceptId?: string): Promise<boolean> {
   const [{ approved }] = exceptId
     ? await manager.query(
-        `SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED' AND "id" <> $2) AS "approved"`,
+        `SELECT EXISTS (SELECT 1 FROM "comment" WHERE ${APPROVED_EMAIL_MATCH} AND "id" <> $2) AS "approved"`,
         [authorEmail, exceptId],
       )
-    : await manager.query(`SELECT EXISTS (SELECT 1 FROM "comment" WHERE lower("author_email") = lower($1) AND "status" = 'APPROVED') AS "approved"`, [
+    : await manager.query(`SELECT EXISTS (SELECT 1 FROM "comment" WHERE ${APPROVED_EMAIL_MATCH}) AS "approved"`, [
         authorEmail,
       ]);
   return approved;

@@ -10,7 +10,7 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { ArticleCommentCount } from '../comment/comment-counts.entity';
 import { Comment } from '../comment/comment.entity';
 import { OutboxMail } from '../mail/mail-outbox.entity';
-import { NewsletterSubscription } from '../newsletter/newsletter.entity';
+import { NewsletterMergedUnsubscribe, NewsletterSubscription } from '../newsletter/newsletter.entity';
 import { IdempotencyRecord } from '../shared/idempotency.entity';
 import { RateLimitCounter } from '../shared/rate-limit.entity';
 import { Section } from '../taxonomy/section.entity';
@@ -25,6 +25,7 @@ export const ENTITIES = [
   Comment,
   ArticleCommentCount,
   NewsletterSubscription,
+  NewsletterMergedUnsubscribe,
   OutboxMail,
   IdempotencyRecord,
   RateLimitCounter,

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { Article } from '../article/article.entity';
 
@@ -10,8 +10,15 @@ export enum NewsletterStatus {
 
 registerEnumType(NewsletterStatus, { name: 'NewsletterStatus', description: 'Where a newsletter sign-up stands (double opt-in).' });
 
+/**
+ * One subscription per address as addresses compare (emailKeySql: the whole address lower-cased), even under
+ * concurrent sign-ups. An expression index, so it is written by hand in the migration.
+ */
+export const NEWSLETTER_EMAIL_INDEX = 'newsletter_email_lower_key';
+
 /** A newsletter sign-up. The address and the tokens are private; tokens are stored only as SHA-256 hashes. */
 @Entity('newsletter_subscription')
+@Index(NEWSLETTER_EMAIL_INDEX, { synchronize: false })
 @Index('newsletter_confirmation_token_idx', ['confirmationTokenHash'], { unique: true, where: `"confirmation_token_hash" IS NOT NULL` })
 @Index('newsletter_unsubscribe_token_idx', ['unsubscribeTokenHash'], { unique: true })
 @Index('newsletter_source_article_idx', ['sourceArticleId'], { where: `"source_article_id" IS NOT NULL` })
@@ -23,8 +30,10 @@ export class NewsletterSubscription {
   @Field(() => ID)
   id: string;
 
-  /** Normalised: trimmed, domain lower-cased and in punycode. Unique. */
-  @Index('newsletter_email_key', { unique: true })
+  /**
+   * Normalised (normaliseEmail): trimmed, domain lower-cased and in punycode, the local part as typed by whoever last
+   * got a confirmation link for it. Unique as addresses compare (NEWSLETTER_EMAIL_INDEX).
+   */
   @Column({ type: 'varchar', length: 254 })
   email: string;
 
@@ -64,4 +73,21 @@ export class NewsletterSubscription {
   /** Attribution: the page the reader came from (the Referer of the sign-up request), trimmed to 500 characters. */
   @Column({ type: 'varchar', length: 500, nullable: true })
   referrer: string | null;
+}
+
+/**
+ * The unsubscribe links of subscriptions merged into another when addresses came to compare case-insensitively
+ * (migration EmailCaseInsensitive): mails already sent carry them, and they unsubscribe the subscription that was kept.
+ */
+@Entity('newsletter_merged_unsubscribe')
+export class NewsletterMergedUnsubscribe {
+  @PrimaryColumn({ name: 'unsubscribe_token_hash', type: 'char', length: 64, primaryKeyConstraintName: 'newsletter_merged_unsubscribe_pkey' })
+  unsubscribeTokenHash: string;
+
+  @Column({ name: 'subscription_id', type: 'uuid' })
+  subscriptionId: string;
+
+  @ManyToOne('NewsletterSubscription', { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'subscription_id', foreignKeyConstraintName: 'newsletter_merged_unsubscribe_subscription_id_fkey' })
+  subscription?: NewsletterSubscription;
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { domainToASCII } from 'node:url';
 import type { DataSource, EntityManager } from 'typeorm';
 import { publicArticleSql } from '../article/article.service';
 import { EntityRows, pageByCreated } from '../db/rows';
 import { enqueueMail } from '../mail/mail.outbox';
 import type { ClientInfo } from '../shared/client';
 import { hmacHex, randomToken, sha256Hex } from '../shared/crypto';
-import { AppError, badInput } from '../shared/errors';
+import { emailKey, emailKeySql, normaliseEmail } from '../shared/email-address';
+import { AppError } from '../shared/errors';
 import { parseId } from '../shared/ids';
 import type { CreatedPosition, Page } from '../shared/pagination';
 import type { RateLimits, RateRule, RequestRateLimits } from '../shared/rate-limit';
@@ -68,10 +68,14 @@ export class NewsletterService {
     await this.rateLimits.inTransaction(this.dataSource, (manager, limits) => this.signUp(manager, email, sourceArticleId, client, limits));
   }
 
-  /** The work of subscribe(), inside its transaction. */
+  /**
+   * The work of subscribe(), inside its transaction. Every comparison of addresses, limits included, is by the
+   * address's key (emailKeySql), so "Reader.One@" and "reader.one@" are one subscriber with one mail allowance.
+   */
   private async signUp(manager: EntityManager, email: string, sourceArticleId: string | null, client: ClientInfo, limits: RequestRateLimits): Promise<void> {
+    const key = await emailKey(manager, email);
     // A client may sign up a few different addresses; asking again for the same one does not count twice.
-    if (await limits.tryConsume(this.newPairsPerClient, sha256Hex(`${client.addressHash}:${email}`), manager)) {
+    if (await limits.tryConsume(this.newPairsPerClient, sha256Hex(`${client.addressHash}:${key}`), manager)) {
       await limits.consume(this.signupsPerClient, client.addressHash, manager);
     }
     const attribution = await this.publicArticle(manager, sourceArticleId);
@@ -81,30 +85,33 @@ export class NewsletterService {
       `INSERT INTO "newsletter_subscription"
          ("id", "email", "status", "confirmation_token_hash", "confirmation_expires_at", "unsubscribe_token_hash", "source_article_id", "referrer")
        VALUES ($1, $2, 'PENDING', $3, now() + make_interval(hours => $4), $5, $6, $7)
-       ON CONFLICT ("email") DO NOTHING RETURNING "id"`,
+       ON CONFLICT ((${emailKeySql('"email"')})) DO NOTHING RETURNING "id"`,
       [id, email, sha256Hex(confirmation), CONFIRMATION_HOURS, sha256Hex(this.unsubscribeToken(id)), attribution, client.referrer],
     );
+    const mailsToAddress = sha256Hex(key);
     if (created.length) {
-      await limits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager);
+      await limits.tryConsume(this.mailsPerAddress, mailsToAddress, manager);
       await this.sendConfirmation(manager, email, id, confirmation);
       return;
     }
     const [existing] = (await manager.query(
       `SELECT "id", "status", "confirmation_expires_at" <= now() + make_interval(hours => $2::int, mins => -$3::int) AS "resend_due"
-       FROM "newsletter_subscription" WHERE "email" = $1 FOR UPDATE`,
-      [email, CONFIRMATION_HOURS, RESEND_AFTER_MINUTES],
+       FROM "newsletter_subscription" WHERE ${emailKeySql('"email"')} = $1 FOR UPDATE`,
+      [key, CONFIRMATION_HOURS, RESEND_AFTER_MINUTES],
     )) as { id: string; status: NewsletterStatus; resend_due: boolean | null }[];
     const wantsLink =
       existing.status === NewsletterStatus.UNSUBSCRIBED || (existing.status === NewsletterStatus.PENDING && existing.resend_due !== false);
     // Confirmed addresses get nothing; the others a fresh link, within the per-address mail limit.
-    if (!wantsLink || !(await limits.tryConsume(this.mailsPerAddress, sha256Hex(email), manager))) return;
+    if (!wantsLink || !(await limits.tryConsume(this.mailsPerAddress, mailsToAddress, manager))) return;
     const fresh = randomToken();
+    // The link goes to the address as typed this time, and it replaces every earlier link: whichever spelling
+    // confirms is the one newsletters are sent to.
     await manager.query(
       `UPDATE "newsletter_subscription"
-       SET "status" = 'PENDING', "confirmation_token_hash" = $2, "confirmation_expires_at" = now() + make_interval(hours => $3),
+       SET "email" = $6, "status" = 'PENDING', "confirmation_token_hash" = $2, "confirmation_expires_at" = now() + make_interval(hours => $3),
            "source_article_id" = coalesce($4, "source_article_id"), "referrer" = coalesce($5, "referrer")
        WHERE "id" = $1`,
-      [existing.id, sha256Hex(fresh), CONFIRMATION_HOURS, attribution, client.referrer],
+      [existing.id, sha256Hex(fresh), CONFIRMATION_HOURS, attribution, client.referrer, email],
     );
     await this.sendConfirmation(manager, email, existing.id, fresh);
   }
@@ -191,8 +198,13 @@ export class NewsletterService {
 
   private async lockBy(manager: EntityManager, column: 'confirmation_token_hash' | 'unsubscribe_token_hash', token: string): Promise<NewsletterSubscription | null> {
     if (!token || token.length > 200) return null;
+    // An unsubscribe link of a subscription merged into this one (NewsletterMergedUnsubscribe) works as its own.
+    const merged =
+      column === 'unsubscribe_token_hash'
+        ? ` OR "n"."id" = (SELECT "m"."subscription_id" FROM "newsletter_merged_unsubscribe" "m" WHERE "m"."unsubscribe_token_hash" = $1)`
+        : '';
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT ${this.rows.select('n')} FROM "newsletter_subscription" "n" WHERE "n"."${column}" = $1 FOR UPDATE`,
+      `SELECT ${this.rows.select('n')} FROM "newsletter_subscription" "n" WHERE "n"."${column}" = $1${merged} FOR UPDATE`,
       [sha256Hex(token)],
     );
     return rows.length ? this.rows.require(rows[0], 'n') : null;
@@ -205,19 +217,4 @@ export class NewsletterService {
     ];
     return this.rows.require(rows[0], 'n');
   }
-}
-
-/**
- * One address, normalised: trimmed, the domain lower-cased and converted to punycode (IDN), the local part as given.
- * Throws BAD_USER_INPUT for anything that is not a single address.
- */
-export function normaliseEmail(input: string): string {
-  const email = input.trim();
-  const at = email.lastIndexOf('@');
-  const local = email.slice(0, at);
-  const domain = at > 0 ? domainToASCII(email.slice(at + 1).toLowerCase()) : '';
-  if (at <= 0 || !local || !domain || /[\s,;<>]/.test(email)) throw badInput('Please enter one valid e-mail address.', 'email');
-  const normalised = `${local}@${domain}`;
-  if (normalised.length > 254) throw badInput('Please enter one valid e-mail address.', 'email');
-  return normalised;
 }

@@ -6,6 +6,7 @@ import { Analytics1795828528817 } from './1795828528817-Analytics';
 import { PopularityWindows1795829951081 } from './1795829951081-PopularityWindows';
 import { CommentCounts1795851415294 } from './1795851415294-CommentCounts';
 import { CommentVisibleSubtrees1796397543295 } from './1796397543295-CommentVisibleSubtrees';
+import { EmailCaseInsensitive1796398788311 } from './1796398788311-EmailCaseInsensitive';
 
 /** Every migration, oldest first. Generated with `npm run migration:generate`, reviewed, never edited once landed. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PopularityWindows1795829951081,
   CommentCounts1795851415294,
   CommentVisibleSubtrees1796397543295,
+  EmailCaseInsensitive1796398788311,
 ];
