@@ -147,8 +147,13 @@ const environmentSchema = z.object({
    * events of its first, partial hour.
    */
   VIEW_RETENTION_DAYS: z.coerce.number().int().min(31).max(3650).default(35),
-  /** Views one client address may report per minute (per instance); more is RATE_LIMITED. */
+  /** Views one client address may report per minute, counted across instances (Redis or PostgreSQL); more is RATE_LIMITED. */
   VIEWS_PER_CLIENT_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1_200),
+  /**
+   * Counted views one client address can add to one article per VIEW_DEDUPE_MINUTES, whatever visitorIds it sends;
+   * more are answered REPEAT. Not 1: readers behind one office or mobile-carrier address share it.
+   */
+  VIEWS_PER_CLIENT_ARTICLE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Trending: each hour's views are divided by (age in hours + 2) to this power. Higher forgets faster. */
   TRENDING_GRAVITY: z.coerce.number().min(0).max(10).default(1.5),
   /**
@@ -215,6 +220,7 @@ export interface AppConfig {
     readonly dedupeMinutes: number;
     readonly retentionDays: number;
     readonly perClientMinute: number;
+    readonly perClientArticle: number;
     readonly trendingGravity: number;
     readonly popularitySource: 'rollups' | 'raw';
   };
@@ -307,6 +313,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       dedupeMinutes: env.VIEW_DEDUPE_MINUTES,
       retentionDays: env.VIEW_RETENTION_DAYS,
       perClientMinute: env.VIEWS_PER_CLIENT_MINUTE,
+      perClientArticle: env.VIEWS_PER_CLIENT_ARTICLE,
       trendingGravity: env.TRENDING_GRAVITY,
       popularitySource: env.POPULARITY_SOURCE,
     },

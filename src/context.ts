@@ -72,7 +72,7 @@ export function createServices(infrastructure: { dataSource: DataSource; sql: Sq
     newsletter: new NewsletterService(dataSource, rateLimits, { ...config.newsletter, secret: config.secret }),
     rateLimits,
     articleLinks: new ArticleLinks(config.publicSite.baseUrl, config.publicSite.articlePathTemplate),
-    views: new ViewService(sql, log, config.secret, config.views),
+    views: new ViewService(sql, log, config.secret, config.views, rateLimits),
     popularity: new PopularityService(dataSource, sql, config.views.popularitySource, config.views.trendingGravity),
     analytics: new AnalyticsService(sql),
   };

@@ -16,7 +16,10 @@ registerEnumType(ViewOutcomeType, {
   description: 'What became of a reported view.',
   valuesConfig: {
     COUNTED: { description: 'Counted.' },
-    REPEAT: { description: 'The same visitor saw the article within the dedupe window (VIEW_DEDUPE_MINUTES): not counted again.' },
+    REPEAT: {
+      description:
+        'Not counted again: the same visitor saw the article within the dedupe window (VIEW_DEDUPE_MINUTES), or its client address already counted VIEWS_PER_CLIENT_ARTICLE views of it in that window.',
+    },
     BOT: { description: 'A crawler or tool (by its user agent): not counted.' },
     NOT_FOUND: { description: 'No published article has this id (batch form only; the single form answers NOT_FOUND).' },
   },

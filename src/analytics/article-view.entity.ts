@@ -69,3 +69,34 @@ export class VisitorSalt {
   @Column({ type: 'bytea' })
   salt: Buffer;
 }
+
+/**
+ * Counted views per article and client address in the current window (VIEW_DEDUPE_MINUTES from the first): at most
+ * VIEWS_PER_CLIENT_ARTICLE, so that one address cannot inflate an article by sending new visitorIds. Decided row by row
+ * under the primary key's lock in the recording statement, so instances share it. The address is kept only as the keyed
+ * hash the rate limits use (ClientInfo.addressHash), and only until its window has passed (ViewService.prune).
+ */
+@Entity('article_client')
+@Index('article_client_window_started_at_idx', ['windowStartedAt'])
+export class ArticleClient {
+  @PrimaryColumn({ name: 'article_id', type: 'uuid', primaryKeyConstraintName: 'article_client_pkey' })
+  articleId: string;
+
+  @PrimaryColumn({ name: 'client_hash', type: 'varchar', length: 64, primaryKeyConstraintName: 'article_client_pkey' })
+  clientHash: string;
+
+  @ManyToOne('Article', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'article_id', foreignKeyConstraintName: 'article_client_article_id_fkey' })
+  article?: Article;
+
+  @Column({ name: 'window_started_at', type: 'timestamptz', precision: 3 })
+  windowStartedAt: Date;
+
+  /** Views counted in the window. */
+  @Column({ type: 'integer' })
+  counted: number;
+
+  /** How many of its views the last recording statement let count: the statement reads it back (RETURNING). */
+  @Column({ name: 'last_grant', type: 'integer' })
+  lastGrant: number;
+}

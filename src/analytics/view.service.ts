@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Sql } from '../db/sql';
 import type { ClientInfo } from '../shared/client';
 import { badInput } from '../shared/errors';
-import { rateLimited } from '../shared/rate-limit';
+import { rateLimited, type RateLimits, type RateRule } from '../shared/rate-limit';
 import { parseId } from '../shared/ids';
 import { optionalText } from '../shared/text';
 import { ViewRecorder, type StoredOutcome } from './view-recorder';
@@ -30,28 +30,45 @@ export interface ViewSettings {
   dedupeMinutes: number;
   retentionDays: number;
   perClientMinute: number;
+  perClientArticle: number;
 }
 
 /**
  * Recording views: bots are answered but not counted; the rest are hashed to an anonymous visitor and handed to the
- * ViewRecorder (group commit; dedupe and rollups in one statement). A client address may report
- * VIEWS_PER_CLIENT_MINUTE views a minute, counted in memory per instance: an approximate guard against a script
- * inflating an article, cheap enough that recording stays far below the front page's cost.
+ * ViewRecorder (group commit; dedupe and rollups in one statement). Two limits per client address keep a script from
+ * inflating counts, both shared by every instance:
+ * - VIEWS_PER_CLIENT_MINUTE views reported a minute, whatever they name: in Redis when configured (RateLimits), else
+ *   in PostgreSQL's rate_limit table from within the recording statement; beyond it the call is RATE_LIMITED and
+ *   stores nothing;
+ * - VIEWS_PER_CLIENT_ARTICLE counted views per article per dedupe window, whatever visitorIds it sends (decided in the
+ *   recording statement); beyond it views are answered REPEAT.
  */
 export class ViewService {
   private readonly recorder: ViewRecorder;
   private readonly visitors: VisitorIdentity;
-  private readonly limiter: RateLimiterMemory;
+  private readonly reportsPerClient: RateRule;
 
   constructor(
     private readonly sql: Sql,
     log: Logger,
     secret: string,
     private readonly settings: ViewSettings,
+    private readonly rateLimits: RateLimits,
   ) {
-    this.recorder = new ViewRecorder(sql, log, settings.dedupeMinutes);
     this.visitors = new VisitorIdentity(sql, secret);
-    this.limiter = new RateLimiterMemory({ keyPrefix: 'views', points: settings.perClientMinute, duration: 60 });
+    this.reportsPerClient = {
+      name: 'views:client',
+      points: settings.perClientMinute,
+      durationSeconds: 60,
+      refusal: tooManyViews,
+      // A script hammering past its limit is refused without a round trip to Redis.
+      refuseFromMemoryWhenSpent: true,
+    };
+    // Counted in PostgreSQL, the limit is taken in the recording statement itself, rows and rules as RateLimits keeps
+    // them: a statement of its own per request would cost the database more than recording the view.
+    const keyPrefix = rateLimits.postgresKeyPrefix(this.reportsPerClient);
+    const { points, durationSeconds } = this.reportsPerClient;
+    this.recorder = new ViewRecorder(sql, log, settings.dedupeMinutes, settings.perClientArticle, keyPrefix === null ? null : { keyPrefix, points, durationMs: durationSeconds * 1000 });
   }
 
   /** Records `views` from one client; the outcome of each, in order. */
@@ -64,11 +81,8 @@ export class ViewService {
       referrerHost: referrerHost(view.referrer ?? null),
     }));
     if (isBotAgent(client.userAgent)) return views.map(() => 'BOT');
-    try {
-      await this.limiter.consume(client.addressHash, views.length);
-    } catch (outcome) {
-      if (!(outcome instanceof RateLimiterRes)) throw outcome;
-      throw rateLimited(outcome, (seconds) => `Too many views reported from this address. Try again in ${seconds} seconds.`);
+    if (this.rateLimits.postgresKeyPrefix(this.reportsPerClient) === null) {
+      await this.rateLimits.consume(this.reportsPerClient, client.addressHash, undefined, views.length);
     }
     const toStore = await Promise.all(
       checked.map(async (view) => ({
@@ -78,7 +92,10 @@ export class ViewService {
         referrerHost: view.referrerHost,
       })),
     );
-    return this.recorder.record(toStore);
+    // The keyed hash every limit uses, never the address itself; article_client keeps it only while its window runs.
+    const recorded = await this.recorder.record(client.addressHash, toStore);
+    if ('refusedForMs' in recorded) throw rateLimited(new RateLimiterRes(0, recorded.refusedForMs), tooManyViews);
+    return recorded.outcomes;
   }
 
   /** Waits until every view handed over so far is stored (shutdown, tests). */
@@ -87,8 +104,9 @@ export class ViewService {
   }
 
   /**
-   * Deletes raw events and visitor memory older than VIEW_RETENTION_DAYS, and day salts older than yesterday, in
-   * slices of `slice` rows so that no statement runs long or holds many locks. Returns the rows deleted.
+   * Deletes raw events and visitor memory older than VIEW_RETENTION_DAYS, per-client windows that have passed, and day
+   * salts older than yesterday, in slices of `slice` rows so that no statement runs long or holds many locks. Returns
+   * the raw events and visitor rows deleted.
    */
   async prune(now = new Date(), slice = 10_000): Promise<{ views: number; visitors: number }> {
     const cutoff = new Date(now.getTime() - this.settings.retentionDays * 86_400_000);
@@ -110,9 +128,23 @@ export class ViewService {
       deleted.visitors += rows.length;
       if (rows.length < slice) break;
     }
+    // A passed window starts afresh on the next view anyway; deleting it forgets which address read what.
+    const windowsPassed = new Date(now.getTime() - this.settings.dedupeMinutes * 60_000);
+    for (;;) {
+      const rows = await this.sql.rows(
+        `DELETE FROM "article_client" WHERE ("article_id", "client_hash") IN
+           (SELECT "article_id", "client_hash" FROM "article_client" WHERE "window_started_at" < $1 LIMIT $2) RETURNING 1`,
+        [windowsPassed, slice],
+      );
+      if (rows.length < slice) break;
+    }
     await this.visitors.forgetOldSalts(now);
     return deleted;
   }
+}
+
+function tooManyViews(retryAfterSeconds: number): string {
+  return `Too many views reported from this address. Try again in ${retryAfterSeconds} seconds.`;
 }
 
 /** The time a view happened: now, or an offline view's own time if it is at most a day old. */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Pool, type PoolConfig } from 'pg';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
-import { ArticleView, ArticleVisitor, VisitorSalt } from '../analytics/article-view.entity';
+import { ArticleClient, ArticleView, ArticleVisitor, VisitorSalt } from '../analytics/article-view.entity';
 import { ArticleViewDaily, ArticleViewHourly, ArticleViewTotal, PopularityState, PopularityWindowTotal } from '../analytics/view-rollup.entity';
 import { Article } from '../article/article.entity';
 import { Author } from '../author/author.entity';
@@ -33,6 +33,7 @@ export const ENTITIES = [
   AuditEntry,
   ArticleView,
   ArticleVisitor,
+  ArticleClient,
   VisitorSalt,
   ArticleViewHourly,
   ArticleViewDaily,

@@ -10,6 +10,13 @@ export interface RateRule {
   name: string;
   points: number;
   durationSeconds: number;
+  /** The RATE_LIMITED message; a generic "Too many attempts" when left out. */
+  refusal?: (retryAfterSeconds: number) => string;
+  /**
+   * In Redis: once a key has used up its points, refuse it from this instance's memory until its window ends instead
+   * of asking Redis again, so a client hammering past its limit costs a round trip only once per instance.
+   */
+  refuseFromMemoryWhenSpent?: boolean;
 }
 
 export interface RequestRateLimits {
@@ -38,16 +45,28 @@ export class RateLimits {
     private readonly redis: Redis | null,
   ) {}
 
-  /** Takes one point for `key`; throws RATE_LIMITED (with retryAfterSeconds) when the rule's points are used up. */
-  async consume(rule: RateRule, key: string, transaction?: EntityManager): Promise<RateLimiterRes> {
+  /**
+   * Takes `points` (one by default) for `key`; throws RATE_LIMITED (with retryAfterSeconds) when the rule's points
+   * would be exceeded. Points asked for and refused still count (as rate-limiter-flexible does).
+   */
+  async consume(rule: RateRule, key: string, transaction?: EntityManager, points = 1): Promise<RateLimiterRes> {
     try {
-      return await this.limiter(rule, transaction).consume(key);
+      return await this.limiter(rule, transaction).consume(key, points);
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) {
-        throw rateLimited(outcome, (seconds) => `Too many attempts. Please wait ${seconds} seconds and try again.`);
+        throw rateLimited(outcome, rule.refusal ?? ((seconds) => `Too many attempts. Please wait ${seconds} seconds and try again.`));
       }
       throw outcome;
     }
+  }
+
+  /**
+   * The prefix of `rule`'s keys in the rate_limit table when counters live in PostgreSQL (rate-limiter-flexible's
+   * layout: prefix, then the caller's key), for a caller that counts inside a statement of its own (ViewRecorder);
+   * null when they live in Redis, where consume() is the way.
+   */
+  postgresKeyPrefix(rule: RateRule): string | null {
+    return this.redis ? null : `${rule.name}:`;
   }
 
   /** As consume(), but answers false instead of throwing when the points are used up. */
@@ -68,6 +87,7 @@ export class RateLimits {
       if (!limiter) {
         limiter = new RateLimiterRedis({
           ...options,
+          ...(rule.refuseFromMemoryWhenSpent ? { inMemoryBlockOnConsumed: rule.points } : {}),
           storeClient: this.redis,
           // While Redis is unreachable each instance limits on its own instead of failing the request.
           insuranceLimiter: new RateLimiterMemory(options),

@@ -7,6 +7,7 @@ import { PopularityWindows1795829951081 } from './1795829951081-PopularityWindow
 import { CommentCounts1795851415294 } from './1795851415294-CommentCounts';
 import { CommentVisibleSubtrees1796397543295 } from './1796397543295-CommentVisibleSubtrees';
 import { EmailCaseInsensitive1796398788311 } from './1796398788311-EmailCaseInsensitive';
+import { ViewsPerClientArticle1796400555417 } from './1796400555417-ViewsPerClientArticle';
 
 /** Every migration, oldest first. Generated with `npm run migration:generate`, reviewed, never edited once landed. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CommentCounts1795851415294,
   CommentVisibleSubtrees1796397543295,
   EmailCaseInsensitive1796398788311,
+  ViewsPerClientArticle1796400555417,
 ];
