@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { visitorIdHash } from '../src/analytics/visitor';
 import { benchDatabaseUrl, pollUntil, withDatabase } from './bench-database';
+import { GATEWAY_NODE_ARGS } from './gateway-node-args';
 import type { GatewayStats } from './gateway-process';
 import { localPostgresCpuMs } from './postgres-cpu';
 import type { Measurement, SteadyResult } from './steady-load-process';
@@ -42,7 +43,8 @@ interface GatewayMeasurement extends Measurement {
 }
 
 function start(script: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(path.join(__dirname, script), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = script === 'gateway-process.js' ? GATEWAY_NODE_ARGS : [];
+  const child = fork(path.join(__dirname, script), [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.on('message', (message: { url?: string }) => {
@@ -360,6 +362,7 @@ async function main(): Promise<void> {
     VIEW_RETENTION_DAYS: '120',
   };
   const gateway = await start('gateway-process.js', gatewayEnv);
+  console.log(`gateways run as: node ${GATEWAY_NODE_ARGS.join(' ') || '(no options)'}`);
   // Analytics runs on gateways of its own (rollups, and raw events for the comparison), so that neither part's load
   // shapes the other's figures (heap, RSS).
   const analyticsGateway = runAnalytics ? await start('gateway-process.js', gatewayEnv) : null;

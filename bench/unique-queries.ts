@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { benchDatabaseUrl, ensureDatabase } from './bench-database';
+import { GATEWAY_NODE_ARGS } from './gateway-node-args';
 import type { GatewayStats } from './gateway-process';
 
 /**
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   const databaseUrl = serverUrl.toString();
   await ensureDatabase(databaseUrl);
   const gateway = fork(path.join(__dirname, 'gateway-process.js'), [], {
+    execArgv: GATEWAY_NODE_ARGS,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
 
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
   const startRss = (await stats()).rssBytes;
-  console.log(`${QUERIES} distinct queries, ${CONCURRENCY} at a time; gateway RSS at start ${mb(startRss)} MB`);
+  console.log(`${QUERIES} distinct queries, ${CONCURRENCY} at a time; gateway (node ${GATEWAY_NODE_ARGS.join(' ') || 'with no options'}) RSS at start ${mb(startRss)} MB`);
   const samples: { sent: number; rssMb: number }[] = [];
   let sent = 0;
   let failures = 0;
