@@ -1,9 +1,9 @@
-import { Client } from 'pg';
 import { createApp } from '../../src/app';
 import { FIRST_ADMIN_TOKEN_NAME, type BannerOutput } from '../../src/auth/first-admin-token';
 import { loadConfig } from '../../src/config';
 import { Role } from '../../src/auth/role';
 import { startTestApp, useTestApp, type TestApp } from '../setup/harness';
+import { withFreshDatabase } from '../setup/test-database';
 
 /** Collects what an app prints as its first-start banner. */
 class Printed implements BannerOutput {
@@ -87,20 +87,11 @@ describe('the first ADMIN token, printed at first start', () => {
   (process.env.MASTHEAD_TEST_DATABASE_KIND === 'server' ? it : it.skip)(
     'is printed by a gateway that migrates a fresh server database on a pool of one connection',
     async () => {
-      const fresh = new URL(process.env.MASTHEAD_TEST_DATABASE_URL ?? '');
-      const name = `${fresh.pathname.slice(1)}_srv`;
-      const maintenance = new URL(fresh);
-      maintenance.pathname = '/postgres';
-      const admin = new Client({ connectionString: maintenance.toString() });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await admin.query(`CREATE DATABASE "${name}"`);
-        fresh.pathname = `/${name}`;
+      await withFreshDatabase(process.env.MASTHEAD_TEST_DATABASE_URL ?? '', '_srv', async (fresh) => {
         const config = loadConfig({
           NODE_ENV: 'test',
           LOG_LEVEL: 'silent',
-          DATABASE_URL: fresh.toString(),
+          DATABASE_URL: fresh,
           // DATABASE_POOL_SIZE=1 is allowed: the migration lock must not need a second connection.
           DATABASE_POOL_SIZE: '1',
           MASTHEAD_SECRET: 'test-secret-test-secret-test-secret-0123',
@@ -118,10 +109,7 @@ describe('the first ADMIN token, printed at first start', () => {
         } finally {
           await app.close();
         }
-      } finally {
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await admin.end();
-      }
+      });
     },
     60_000,
   );

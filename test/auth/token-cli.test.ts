@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { FIRST_ADMIN_TOKEN_NAME } from '../../src/auth/first-admin-token';
 import { useTestApp } from '../setup/harness';
+import { withFreshDatabase } from '../setup/test-database';
 
 /**
  * `npm run token:create` as people run it: the built script in a child process of its own, against the test database
@@ -149,19 +150,10 @@ describe('npm run token:create', () => {
 
   // A database the test creates beside the test database: only on a PostgreSQL server.
   (SERVER_RUN ? it : it.skip)('migrates a fresh server database and issues the token, on its one connection', async () => {
-    const fresh = new URL(process.env.MASTHEAD_TEST_DATABASE_URL ?? '');
-    const name = `${fresh.pathname.slice(1)}_srv`;
-    const maintenance = new URL(fresh);
-    maintenance.pathname = '/postgres';
-    const admin = new Client({ connectionString: maintenance.toString() });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE "${name}"`);
-      fresh.pathname = `/${name}`;
-      const run = await tokenCreate(['--name', 'Ada Admin', '--role', 'ADMIN'], { DATABASE_URL: fresh.toString() });
+    await withFreshDatabase(process.env.MASTHEAD_TEST_DATABASE_URL ?? '', '_srv', async (fresh) => {
+      const run = await tokenCreate(['--name', 'Ada Admin', '--role', 'ADMIN'], { DATABASE_URL: fresh });
       expect(run).toMatchObject({ code: 0, stderr: '' });
-      const database = new Client({ connectionString: fresh.toString() });
+      const database = new Client({ connectionString: fresh });
       await database.connect();
       try {
         const { rows } = await database.query(`SELECT "name", "role" FROM "api_token"`);
@@ -169,9 +161,6 @@ describe('npm run token:create', () => {
       } finally {
         await database.end();
       }
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    }
+    });
   }, 60_000);
 });

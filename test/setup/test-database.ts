@@ -43,3 +43,25 @@ export async function prepareServerDatabase(target: { url: string; recreate: boo
     await client.end();
   }
 }
+
+/**
+ * Runs `use` with a new, empty database on the test database's server (named after it, plus `suffix`), dropped
+ * afterwards whatever happens: for tests of what a fresh database does (migrations, a first start). Server runs only.
+ */
+export async function withFreshDatabase(testDatabaseUrl: string, suffix: string, use: (url: string) => Promise<void>): Promise<void> {
+  const fresh = new URL(testDatabaseUrl);
+  const name = `${fresh.pathname.slice(1)}${suffix}`;
+  const maintenance = new URL(testDatabaseUrl);
+  maintenance.pathname = '/postgres';
+  const admin = new Client({ connectionString: maintenance.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    fresh.pathname = `/${name}`;
+    await use(fresh.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
