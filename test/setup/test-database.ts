@@ -21,17 +21,7 @@ export function testDatabaseTarget(env: NodeJS.ProcessEnv = process.env): TestDa
 /** Drops and creates the test database (through the server's maintenance database), or empties its schema. */
 export async function prepareServerDatabase(target: { url: string; recreate: boolean }): Promise<void> {
   if (target.recreate) {
-    const url = new URL(target.url);
-    const name = url.pathname.slice(1);
-    url.pathname = '/postgres';
-    const admin = new Client({ connectionString: url.toString() });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE "${name}"`);
-    } finally {
-      await admin.end();
-    }
+    await onMaintenanceDatabase(target.url, (admin) => recreateDatabase(admin, new URL(target.url).pathname.slice(1)));
     return;
   }
   const client = new Client({ connectionString: target.url });
@@ -44,6 +34,24 @@ export async function prepareServerDatabase(target: { url: string; recreate: boo
   }
 }
 
+/** Runs `work` on a connection to the maintenance database (postgres) of the server `databaseUrl` is on. */
+async function onMaintenanceDatabase<T>(databaseUrl: string, work: (admin: Client) => Promise<T>): Promise<T> {
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = '/postgres';
+  const admin = new Client({ connectionString: maintenance.toString() });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function recreateDatabase(admin: Client, name: string): Promise<void> {
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+}
+
 /**
  * Runs `use` with a new, empty database on the test database's server (named after it, plus `suffix`), dropped
  * afterwards whatever happens: for tests of what a fresh database does (migrations, a first start). Server runs only.
@@ -51,17 +59,13 @@ export async function prepareServerDatabase(target: { url: string; recreate: boo
 export async function withFreshDatabase(testDatabaseUrl: string, suffix: string, use: (url: string) => Promise<void>): Promise<void> {
   const fresh = new URL(testDatabaseUrl);
   const name = `${fresh.pathname.slice(1)}${suffix}`;
-  const maintenance = new URL(testDatabaseUrl);
-  maintenance.pathname = '/postgres';
-  const admin = new Client({ connectionString: maintenance.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-    fresh.pathname = `/${name}`;
-    await use(fresh.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  fresh.pathname = `/${name}`;
+  await onMaintenanceDatabase(testDatabaseUrl, async (admin) => {
+    await recreateDatabase(admin, name);
+    try {
+      await use(fresh.toString());
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
 }
