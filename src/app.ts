@@ -38,6 +38,9 @@ import { requestGuards } from './shared/request-guards';
  */
 const GENERIC_PLAN_CONNECTIONS = 4;
 
+/** Automatic persisted queries kept per QUERY_CACHE_ENTRIES (each is only a query's text). */
+const PERSISTED_QUERIES_PER_ENTRY = 10;
+
 /** How long start-up waits for Redis before going on without it (limits then count per instance until it connects). */
 const REDIS_READY_MS = 5_000;
 
@@ -71,7 +74,7 @@ export interface App {
   readonly services: Services;
   /** Delivers the mail outbox (on a timer unless `background: false`). */
   readonly mailWorker: MailWorker;
-  /** How full each per-query cache is (each bounded by QUERY_CACHE_ENTRIES). */
+  /** How full each per-query cache is (bounded by QUERY_CACHE_ENTRIES and QUERY_CACHE_MB). */
   queryCacheFill(): Record<string, CacheFill>;
   /** Starts listening (port 0 picks a free one) and resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
@@ -161,8 +164,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Parsed and validated documents, by query text: bounded by count as well as Apollo's default measure (JSON bytes),
   // since everything else remembered per query is keyed by the query as well.
   const documentStore = new BoundedKeyValueCache<DocumentNode>(config.queryCaches.entries, config.queryCaches.documentBytes);
-  // Automatic persisted queries (query texts by hash), bounded by bytes: their count follows from their size.
-  const persistedQueries = new BoundedKeyValueCache<string>(null, config.queryCaches.documentBytes);
+  // Automatic persisted queries (query texts by hash): texts are small next to parsed documents, so more of them.
+  const persistedQueries = new BoundedKeyValueCache<string>(config.queryCaches.entries * PERSISTED_QUERIES_PER_ENTRY, config.queryCaches.documentBytes);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     documentStore,
@@ -180,7 +183,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     ...(directReads ? { stringifyResult: directReads.stringifyResult } : {}),
     validationRules: queryLimitRules(config.queryLimits),
     plugins: [
-      // First: it refuses what no other plugin should see (an operation that does not resolve, NUL in text).
+      // First, so that its refusal (an operation that does not resolve, too deep, NUL in text) is the error sent.
       requestGuards(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       operationsInFlight.plugin(),
@@ -212,6 +215,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     mailWorker,
     queryCacheFill: () => ({
       documents: documentStore.fill(),
+      persistedQueries: persistedQueries.fill(),
       ...(directReads ? { directReadSelections: directReads.selectionsFill() } : {}),
     }),
     listen(port = config.http.port, host = config.http.host) {

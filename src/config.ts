@@ -62,8 +62,8 @@ const environmentSchema = z.object({
   MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(5),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
   /**
-   * Distinct queries each per-query cache keeps (parsed documents, direct reads' selections and their SQL, query
-   * costs), least recently used out first. Memory levels off at about this many queries' worth.
+   * Distinct queries kept parsed and validated, and with their direct reads' selections and SQL (ten times as many
+   * automatic persisted queries), least recently used out first. Memory levels off at about this many queries' worth.
    */
   QUERY_CACHE_ENTRIES: z.coerce.number().int().min(10).max(100_000).default(500),
   /** Megabytes of parsed query documents kept (besides QUERY_CACHE_ENTRIES), and of automatic persisted queries. */

@@ -64,6 +64,15 @@ describe('deeply nested JSON', () => {
     await expectClientError(response, 400, 'BAD_REQUEST');
   });
 
+  it('in a GET query string hidden behind 1,000 other parameters is a 400 BAD_REQUEST too', async () => {
+    // Express's req.query stops reading after 1,000 parameters; Apollo reads them all.
+    const variables = encodeURIComponent(`{"a":${nestedArrays(1_000)}}`);
+    const response = await t.request(`/graphql?${'&'.repeat(1_000)}query=${encodeURIComponent('{ __typename }')}&variables=${variables}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    await expectClientError(response, 400, 'BAD_REQUEST');
+  });
+
   it('within the limit is answered as usual', async () => {
     const response = await postText(`{"query":"{ __typename }","variables":{"deep":${nestedArrays(20)}}}`);
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
@@ -156,6 +165,11 @@ describe('forged cursors', () => {
       const response = await t.gql('query Q($after: String) { articles(after: $after) { totalCount } }', { after: encodeCursor('articles:newest', [date, uuid]) });
       expect({ date, codes: errorCodes(response) }).toEqual({ date, codes: ['BAD_USER_INPUT'] });
     }
+  });
+
+  it.each(['authors', 'tags'])('carrying U+0000 in a %s cursor (base64, so no request rule sees it) is BAD_USER_INPUT', async (list) => {
+    const response = await t.gql(`query Q($after: String) { ${list}(after: $after) { totalCount } }`, { after: encodeCursor(list, ['a\u0000b', uuid]) });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('that decode to a proper position still page as before', async () => {

@@ -90,6 +90,8 @@ const oddStrings = fc.constantFrom(
   Buffer.from(JSON.stringify(['search', 1e-320, '00000000-0000-4000-8000-000000000000'])).toString('base64url'),
   Buffer.from(JSON.stringify(['article-views', 1.5])).toString('base64url'),
   Buffer.from(JSON.stringify(['authors', 'a', 'not-a-uuid'])).toString('base64url'),
+  Buffer.from(JSON.stringify(['authors', 'a\u0000b', '00000000-0000-4000-8000-000000000000'])).toString('base64url'),
+  Buffer.from(JSON.stringify(['tags', 'a\u0000b', '00000000-0000-4000-8000-000000000000'])).toString('base64url'),
 );
 
 const oddNumbers = fc.constantFrom(0, -1, 1, 2, 20, 100, 101, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2, 1e20, 1e308, -1e308, 0.5, -0.000001, 5e-324);

@@ -91,7 +91,10 @@ export function decodeCursor(cursor: string, kind: string, types: readonly Curso
         ? isStorableReal(value)
         : type === 'rank'
           ? isRankPosition(value)
-          : typeof value === 'string' && (type === 'string' || (type === 'date' && isStorableDate(value)) || (type === 'uuid' && isUuid(value)));
+          : typeof value === 'string' &&
+            // A cursor is base64, so requestGuards() never sees a U+0000 inside it; PostgreSQL's text cannot hold one.
+            !value.includes('\u0000') &&
+            (type === 'string' || (type === 'date' && isStorableDate(value)) || (type === 'uuid' && isUuid(value)));
     if (!ok) throw invalid();
   });
   return values as Keyset;

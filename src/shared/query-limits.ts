@@ -47,16 +47,18 @@ export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, queryHash }) {
-          const key = sha256Hex(`${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`);
-          let cost = costs.get(key);
-          if (cost === undefined) {
-            try {
+          let cost: number | undefined;
+          try {
+            const key = sha256Hex(`${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`);
+            cost = costs.get(key);
+            if (cost === undefined) {
               cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName, estimators });
-            } catch {
-              // Bad variables: execution reports them as BAD_USER_INPUT with a precise message.
-              return;
+              costs.set(key, cost);
             }
-            costs.set(key, cost);
+          } catch {
+            // Bad variables: execution reports them as BAD_USER_INPUT with a precise message (and requestGuards() refuses
+            // what nests too deeply to be written as a key).
+            return;
           }
           if (cost > maxCost) {
             throw new GraphQLError(`This query would cost ${cost}, over the limit of ${maxCost}. Ask for fewer items (smaller "first") or fewer nested lists.`, {

@@ -41,9 +41,10 @@ export function refuseDeepJson(): RequestHandler {
   return (req, res, next) => {
     let tooDeepHere = nestsDeeperThan(req.body, MAX_JSON_NESTING);
     if (!tooDeepHere && req.method === 'GET') {
-      for (const name of ['variables', 'extensions']) {
-        const text = req.query[name];
-        if (typeof text !== 'string') continue;
+      // Read as Apollo reads them (URLSearchParams, every value): Express's req.query stops after 1,000 parameters,
+      // so a request padded with 1,000 empty ones would hide its variables from a check made on req.query.
+      const parameters = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+      for (const text of [...parameters.getAll('variables'), ...parameters.getAll('extensions')]) {
         try {
           tooDeepHere ||= nestsDeeperThan(JSON.parse(text), MAX_JSON_NESTING);
         } catch {
@@ -99,10 +100,14 @@ function documentContainsNul(document: DocumentNode): boolean {
 }
 
 /**
- * The first of Apollo's plugins (it must run before the others look at the operation or its variables):
+ * The first of Apollo's plugins. Apollo runs every plugin's didResolveOperation at once; this one rejects before its
+ * first await and comes first in the list, so its error is the one the client gets, and nothing executes:
  * - no operation resolved (an operationName the document lacks, "" or none with several operations) → 400
- *   OPERATION_RESOLUTION_FAILURE, as the GraphQL-over-HTTP spec asks, before any plugin reads the operation;
+ *   OPERATION_RESOLUTION_FAILURE, as the GraphQL-over-HTTP spec asks;
+ * - variables or extensions nested deeper than MAX_JSON_NESTING, whatever transport brought them → 400 BAD_REQUEST
+ *   (refuseDeepJson() already refuses them over HTTP, before anything parses the query);
  * - U+0000 in a variable or in a string literal of the query → 400 BAD_USER_INPUT.
+ * The other plugins' hooks still run beside it, so none of them may assume what it checks.
  */
 export function requestGuards(): ApolloServerPlugin {
   return {
@@ -116,6 +121,9 @@ export function requestGuards(): ApolloServerPlugin {
                 ? `The document has no operation named ${JSON.stringify(name)}.`
                 : 'The document has several operations: say which to run with operationName.';
             throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+          }
+          if (nestsDeeperThan(request.variables, MAX_JSON_NESTING) || nestsDeeperThan(request.extensions, MAX_JSON_NESTING)) {
+            throw new GraphQLError(tooDeep().errors[0].message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
           }
           const where = nulInVariables(request.variables) ?? (documentContainsNul(document) ? 'the query' : null);
           if (where) {
