@@ -27,8 +27,9 @@ it('keeps at most QUERY_CACHE_ENTRIES of each per-query cache, whatever clients 
   }
   expect(Object.keys(perQuery).sort()).toEqual(t.app.directReads ? ['directReadSelections', 'documents'] : ['documents']);
   expect(persistedQueries.maxEntries).toBe(100);
-  // Long forgotten, asked again: the same answer.
-  for (const n of [0, 1, 2]) {
+  // Long forgotten, asked again: the same answer (a front page on direct reads, list pages on the executor; not the
+  // article page shape, whose trending scores decay with the clock).
+  for (const n of [0, 2, 3, 5]) {
     const { query, variables } = uniqueQuery(n);
     expect(JSON.stringify((await t.gql(query, variables)).body.data)).toBe(answers.get(n));
   }
