@@ -31,6 +31,10 @@ import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
 import { BoundedKeyValueCache, type CacheFill } from './shared/query-caches';
 import { requestGuards } from './shared/request-guards';
+import { cachePolicyPlugin } from './cache/cache-plugin';
+import { CachePurges } from './cache/content-changes';
+import { ResponseCache } from './cache/response-cache';
+import { ScheduledPublications } from './cache/scheduled-publications';
 
 /**
  * Connections for statements sent with a forced generic plan (`plan: 'generic'`: the article list, related articles,
@@ -72,6 +76,10 @@ export interface App {
   /** Queries answered without the executor (null when GRAPHQL_DIRECT_READS=false). */
   readonly directReads: DirectReads | null;
   readonly services: Services;
+  /** Whole public responses (null when RESPONSE_CACHE=false). */
+  readonly responseCache: ResponseCache | null;
+  /** Purges cached lists when scheduled articles come due (started with the background work). */
+  readonly scheduledPublications: ScheduledPublications;
   /** Delivers the mail outbox (on a timer unless `background: false`). */
   readonly mailWorker: MailWorker;
   /** How full each per-query cache is (bounded by QUERY_CACHE_ENTRIES and QUERY_CACHE_MB). */
@@ -125,7 +133,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // An idle connection that breaks (a database restart) is an 'error' event on the pool: unheard, it would end the process.
   genericPlans?.on('error', (error) => log.warn({ err: error }, 'an idle generic-plan database connection failed; the pool replaces it'));
   const sql = new Sql(dataSource, sqlStatements, config.database.preparedStatements, genericPlans);
-  const services = createServices({ dataSource, sql, redis, config, log });
+  // Whole responses of anonymous queries, purged by tag when content changes (src/cache/).
+  const responseCache = config.responseCache.enabled ? new ResponseCache({ maxBytes: config.responseCache.maxBytes, redis, redisPrefix: `${config.redisKeyPrefix}rc:`, log }) : null;
+  await responseCache?.start();
+  const changes = new CachePurges(responseCache, null, log);
+  const services = createServices({ dataSource, sql, redis, config, log, changes });
+  const scheduledPublications = new ScheduledPublications(dataSource, changes, log);
+  changes.onArticleChange = () => scheduledPublications.reschedule();
   if (config.firstAdminToken) await printFirstAdminToken(services.auth, log, options.bannerOutput ?? process.stdout);
   const mailWorker = new MailWorker(dataSource, log, config.mail);
   const background = options.background ?? true;
@@ -134,6 +148,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   let refreshing: Promise<void> | null = null;
   if (background) {
     mailWorker.start();
+    scheduledPublications.start();
     // The popularity windows slide on every minute (PopularityService.refreshWindowTotals); a run still going is not
     // started twice.
     const refreshPopularity = () =>
@@ -172,6 +187,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     persistedQueries: { cache: persistedQueries },
     // Decided per request by introspectionPolicy (staff always may).
     introspection: true,
+    // CSRF prevention guards cookie-authenticated APIs: Masthead's only credential is a bearer token, which a browser
+    // never attaches on its own, and mutations are POST-only (Apollo answers a GET mutation with 405). Plain GET
+    // queries, which CDNs and browsers can cache, must work without a preflight header.
+    csrfPrevention: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP, then closes the database, in that order.
@@ -190,17 +209,22 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       serviceUnavailableStatus(),
       queryCostPlugin(schema, config.queryLimits.maxCost),
       introspectionPolicy(config.introspection),
+      // Once the operation is known (after the limits): its cache policy and tags (src/cache/cache-plugin.ts).
+      cachePolicyPlugin({ maxAge: config.responseCache.maxAge, sharedMaxAge: config.responseCache.sharedMaxAge, staleWhileRevalidate: config.responseCache.staleWhileRevalidate }),
       // After the limits and the introspection policy (didResolveOperation), before execution.
       ...(directReads ? [directReads.plugin()] : []),
       // Browsers get Masthead's own playground (src/playground.ts), never Apollo's CDN-hosted Sandbox.
       ApolloServerPluginLandingPageDisabled(),
-      // Cache hints would wrap every field resolver in instrumentation; nothing reads them yet.
+      // Apollo's hints would wrap every field resolver in instrumentation; cache-policy.ts reads the query instead.
       ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
 
-  httpServer.on('request', createHttpApp({ config, log, apollo, dataSource, services, createContext: (client, viewer) => createRequestContext(services, client, viewer) }));
+  httpServer.on(
+    'request',
+    createHttpApp({ config, log, apollo, dataSource, services, responseCache, createContext: (client, viewer) => createRequestContext(services, client, viewer) }),
+  );
 
   let closed: Promise<void> | null = null;
   return {
@@ -212,11 +236,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     sqlStatements,
     directReads,
     services,
+    responseCache,
+    scheduledPublications,
     mailWorker,
     queryCacheFill: () => ({
       documents: documentStore.fill(),
       persistedQueries: persistedQueries.fill(),
       ...(directReads ? { directReadSelections: directReads.selectionsFill() } : {}),
+      ...(responseCache ? { responses: responseCache.memoryFill() } : {}),
     }),
     listen(port = config.http.port, host = config.http.host) {
       return new Promise((resolve, reject) => {
@@ -240,6 +267,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
           log.warn({ operations: operationsInFlight.size }, 'closing the database with GraphQL operations still running');
         }
         if (sweeper) clearInterval(sweeper);
+        await scheduledPublications.stop();
+        await responseCache?.close();
         if (popularitySlider) clearInterval(popularitySlider);
         await refreshing;
         await mailWorker.stop();

@@ -68,6 +68,21 @@ const environmentSchema = z.object({
   QUERY_CACHE_ENTRIES: z.coerce.number().int().min(10).max(100_000).default(500),
   /** Megabytes of parsed query documents kept (besides QUERY_CACHE_ENTRIES), and of automatic persisted queries. */
   QUERY_CACHE_MB: z.coerce.number().int().min(1).max(1024).default(16),
+  /**
+   * Keep whole responses of public (anonymous) queries in the gateway, purged by tag when content changes
+   * (src/cache/). With REDIS_URL, instances share them and each other's purges.
+   */
+  RESPONSE_CACHE: booleanString.default(true),
+  /** Megabytes of responses each instance keeps in memory (least recently used out first). */
+  RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(16_384).default(64),
+  /** Seconds browsers may keep a public response (Cache-Control max-age); nothing purges a browser's copy. */
+  CACHE_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Seconds shared caches (the gateway's own, a CDN) keep a public response; purges end it early (s-maxage). */
+  CACHE_SHARED_MAX_AGE: z.coerce.number().int().min(0).max(7 * 86_400).default(300),
+  /** Seconds a stale public response may still be served while one refresh runs (stale-while-revalidate). */
+  CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Prefix of every key and channel Masthead uses in Redis (several deployments can share one Redis). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('masthead:'),
   /** Answer the public article list and teasers without the executor (src/shared/direct-reads.ts). */
   GRAPHQL_DIRECT_READS: booleanString.default(true),
   /** Serve the GraphiQL playground to browsers on GET /graphql; defaults to off when NODE_ENV=production. */
@@ -200,6 +215,15 @@ export interface AppConfig {
   readonly secret: string;
   readonly trustProxy: boolean | number | readonly string[];
   readonly redisUrl: string | null;
+  readonly redisKeyPrefix: string;
+  readonly responseCache: {
+    readonly enabled: boolean;
+    readonly maxBytes: number;
+    /** Defaults for public fields without a hint of their own, in seconds (src/cache/cache-policy.ts). */
+    readonly maxAge: number;
+    readonly sharedMaxAge: number;
+    readonly staleWhileRevalidate: number;
+  };
   readonly comments: {
     readonly defaultStatus: 'PENDING' | 'APPROVED';
     readonly holdLinks: number;
@@ -293,6 +317,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     secret: env.MASTHEAD_SECRET ?? DEVELOPMENT_SECRET,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL ?? null,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    responseCache: {
+      enabled: env.RESPONSE_CACHE,
+      maxBytes: env.RESPONSE_CACHE_MB * 1024 * 1024,
+      maxAge: env.CACHE_MAX_AGE,
+      sharedMaxAge: env.CACHE_SHARED_MAX_AGE,
+      staleWhileRevalidate: env.CACHE_STALE_WHILE_REVALIDATE,
+    },
     comments: {
       defaultStatus: env.COMMENT_DEFAULT_STATUS,
       holdLinks: env.COMMENT_HOLD_LINKS,

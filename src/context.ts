@@ -20,6 +20,9 @@ import { CommentPostingService } from './comment/comment-posting.service';
 import { CommentLoaders } from './comment/comment.loader';
 import { CommentService } from './comment/comment.service';
 import { ViewerTokens } from './comment/viewer-token';
+import { RequestCacheState } from './cache/cache-plugin';
+import type { ResponseMembers } from './cache/cache-tags';
+import type { ContentChanges } from './cache/content-changes';
 import type { AppConfig } from './config';
 import type { Sql } from './db/sql';
 import { NewsletterService } from './newsletter/newsletter.service';
@@ -50,8 +53,16 @@ export interface Services {
   readonly analytics: AnalyticsService;
 }
 
-export function createServices(infrastructure: { dataSource: DataSource; sql: Sql; redis: Redis | null; config: AppConfig; log: Logger }): Services {
-  const { dataSource, sql, redis, config, log } = infrastructure;
+export function createServices(infrastructure: {
+  dataSource: DataSource;
+  sql: Sql;
+  redis: Redis | null;
+  config: AppConfig;
+  log: Logger;
+  /** Told of every committed content change, to purge the caches. */
+  changes: ContentChanges;
+}): Services {
+  const { dataSource, sql, redis, config, log, changes } = infrastructure;
   const taxonomy = new TaxonomyService(dataSource, sql);
   const comments = new CommentService(dataSource, sql);
   const rateLimits = new RateLimits(sql, redis);
@@ -60,14 +71,14 @@ export function createServices(infrastructure: { dataSource: DataSource; sql: Sq
   return {
     auth: new AuthService(dataSource, audit),
     audit,
-    articleEditing: new ArticleEditingService(dataSource, audit),
-    newsroomEditing: new NewsroomEditingService(dataSource, audit),
-    commentModeration: new CommentModerationService(dataSource, audit),
+    articleEditing: new ArticleEditingService(dataSource, audit, changes),
+    newsroomEditing: new NewsroomEditingService(dataSource, audit, changes),
+    commentModeration: new CommentModerationService(dataSource, audit, changes),
     articles: new ArticleService(dataSource, sql, taxonomy, comments),
     authors: new AuthorService(dataSource),
     taxonomy,
     comments,
-    commentPosting: new CommentPostingService(dataSource, rateLimits, viewerTokens, config.comments),
+    commentPosting: new CommentPostingService(dataSource, rateLimits, viewerTokens, config.comments, changes),
     viewerTokens,
     newsletter: new NewsletterService(dataSource, rateLimits, { ...config.newsletter, secret: config.secret }),
     rateLimits,
@@ -96,27 +107,31 @@ export interface RequestContext {
   readonly client: ClientInfo;
   /** The staff member behind the request's API token, if any (see auth/auth-checker.ts). */
   readonly viewer: Viewer;
+  /** What the response cache needs to know of this request (src/cache/cache-plugin.ts). */
+  readonly cache: RequestCacheState;
   /** The viewer key inside a reader's viewer token (null for none), checked once per request and token. */
   viewerKeyOf(viewerToken: string | null | undefined): Promise<string | null>;
 }
 
-function createLoaders(services: Services, viewer: Viewer): Loaders {
+function createLoaders(services: Services, viewer: Viewer, members: ResponseMembers): Loaders {
   const authors = new AuthorLoaders(services.authors);
   const taxonomy = new TaxonomyLoaders(services.taxonomy);
   const comments = new CommentLoaders(services.comments);
-  const articles = new ArticleLoaders(services.articles, unpublishedAccessOf(viewer), authors, taxonomy, comments);
+  const articles = new ArticleLoaders(services.articles, unpublishedAccessOf(viewer), authors, taxonomy, comments, members);
   return { authors, taxonomy, comments, articles, views: new ViewLoaders(services.analytics) };
 }
 
 export function createRequestContext(services: Services, client: ClientInfo, viewer: Viewer = ANONYMOUS): RequestContext {
   const viewerKeys = new Map<string, Promise<string>>();
+  const cache = new RequestCacheState();
   return {
     services,
-    loaders: createLoaders(services, viewer),
+    loaders: createLoaders(services, viewer, cache.members),
     // A method on `this`, not a closure: Apollo copies the context object for each operation it runs.
     refreshLoaders(this: RequestContext) {
-      this.loaders = createLoaders(services, viewer);
+      this.loaders = createLoaders(services, viewer, cache.members);
     },
+    cache,
     client,
     viewer,
     viewerKeyOf(viewerToken) {

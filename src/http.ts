@@ -1,4 +1,3 @@
-import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
@@ -8,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config';
 import type { Viewer } from './auth/auth.service';
 import type { RequestContext, Services } from './context';
+import { graphqlHttpHandler } from './cache/graphql-http';
+import type { ResponseCache } from './cache/response-cache';
 import { newsletterRoutes } from './newsletter/newsletter.http';
 import { playgroundRoutes } from './playground';
 import { clientInfo, type ClientInfo } from './shared/client';
@@ -32,9 +33,10 @@ export function createHttpApp(options: {
   apollo: ApolloServer<RequestContext>;
   dataSource: DataSource;
   services: Services;
+  responseCache: ResponseCache | null;
   createContext: (client: ClientInfo, viewer: Viewer) => RequestContext;
 }): Express {
-  const { config, log, apollo, dataSource, services, createContext } = options;
+  const { config, log, apollo, dataSource, services, responseCache, createContext } = options;
   const app = express();
   app.disable('x-powered-by');
   // A hash of every 50 kB response costs CPU for nothing: POST responses are not revalidated.
@@ -95,9 +97,7 @@ export function createHttpApp(options: {
         next(error);
       }
     },
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext(clientInfo(req, config.secret), res.locals.viewer as Viewer),
-    }),
+    graphqlHttpHandler({ apollo, cache: responseCache, log, createContext: (req, res) => createContext(clientInfo(req, config.secret), res.locals.viewer as Viewer) }),
   );
 
   app.use(newsletterRoutes(services.newsletter, log));

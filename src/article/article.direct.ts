@@ -48,6 +48,7 @@ async function articles(args: Record<string, unknown>, field: SelectedField, con
   );
   const positions = new Map<BuiltJson, BuiltArticle>();
   const items = page.items.map((article) => {
+    context.cache.members.article(article.id);
     const built = new BuiltJson(article.node ?? 'null');
     positions.set(built, article);
     return built;

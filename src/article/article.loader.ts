@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { AuthorLoaders } from '../author/author.loader';
+import type { ResponseMembers } from '../cache/cache-tags';
 import { loaderFamily, mapLoader } from '../shared/loaders';
 import type { Page } from '../shared/pagination';
 import type { TaxonomyLoaders } from '../taxonomy/taxonomy.loader';
@@ -30,6 +31,7 @@ export class ArticleLoaders {
     private readonly authors: AuthorLoaders,
     private readonly taxonomy: TaxonomyLoaders,
     private readonly comments: CommentLoaders,
+    private readonly members: ResponseMembers,
   ) {
     this.byId = mapLoader(async (ids) => new Map((await articles.findPublicByIds(ids)).map((article) => [article.id, this.remember(article)])), null);
     this.readableById = mapLoader(async (ids) => new Map((await articles.findReadableByIds(ids, access)).map((article) => [article.id, article])), null);
@@ -58,6 +60,8 @@ export class ArticleLoaders {
    * fixed number of statements.
    */
   remember(article: Article): Article {
+    // Every article a resolver is handed passes here: the response cache tags the response with it.
+    this.members.article(article.id);
     if (article.body !== undefined) this.byId.prime(article.id, article);
     if (article.author) this.authors.byId.prime(article.author.id, article.author);
     if (article.section) this.taxonomy.sectionById.prime(article.section.id, article.section);

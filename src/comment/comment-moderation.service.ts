@@ -1,3 +1,4 @@
+import type { ContentChanges } from '../cache/content-changes';
 import type { DataSource } from 'typeorm';
 import { type AuditService, type Staff } from '../audit/audit.service';
 import { EntityRows } from '../db/rows';
@@ -37,6 +38,7 @@ export class CommentModerationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly changes: ContentChanges,
   ) {
     this.rows = new EntityRows(dataSource, Comment);
   }
@@ -82,7 +84,7 @@ export class CommentModerationService {
     if (ids.length === 0 || ids.length > MAX_MODERATED_AT_ONCE) throw badInput(`Moderate 1 to ${MAX_MODERATED_AT_ONCE} comments at a time.`, 'ids');
     const wanted = [...new Set(ids.map((id) => parseId(id, 'ids')))];
     const status = STATUS_AFTER[action];
-    return this.dataSource.transaction(async (manager) => {
+    const moderated = await this.dataSource.transaction(async (manager) => {
       const current: { id: string; status: CommentStatus }[] = await manager.query(
         `SELECT "id", "status" FROM "comment" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR UPDATE`,
         [wanted],
@@ -106,5 +108,7 @@ export class CommentModerationService {
       const byId = new Map(rows.map((row) => [String(row.c_id), { comment: this.rows.require(row, 'c'), articleTitle: String(row.article_title) }]));
       return wanted.map((id) => byId.get(id) as CommentForModeration);
     });
+    await this.changes.commentsChanged(moderated.map(({ comment }) => comment.articleId));
+    return moderated;
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ContentChanges } from '../cache/content-changes';
 import type { DataSource, EntityManager } from 'typeorm';
 import { publicArticleSql } from '../article/article.service';
 import { EntityRows } from '../db/rows';
@@ -37,6 +38,8 @@ export interface PostedComment {
   /** As stored, except that a honeypot catch reports the status it would have had. */
   comment: Comment;
   viewerToken: string;
+  /** Readers can see it now (a replayed post changed nothing). */
+  visible: boolean;
 }
 
 /**
@@ -66,6 +69,7 @@ export class CommentPostingService {
     private readonly rateLimits: RateLimits,
     private readonly viewerTokens: ViewerTokens,
     private readonly rules: CommentPostingRules,
+    private readonly changes: ContentChanges,
   ) {
     this.rows = new EntityRows(dataSource, Comment);
     this.floodByClient = { name: 'comment:client', points: 1, durationSeconds: rules.floodSeconds };
@@ -88,9 +92,12 @@ export class CommentPostingService {
     };
     const viewerKey = input.viewerToken ? await this.viewerTokens.verify(input.viewerToken) : randomUUID();
     const caughtByHoneypot = Boolean(input.honeypot?.trim());
-    return this.rateLimits.inTransaction(this.dataSource, (manager, limits) =>
+    const posted = await this.rateLimits.inTransaction(this.dataSource, (manager, limits) =>
       this.insert(manager, input, fields, { articleId, parentId, viewerKey, caughtByHoneypot }, client, limits),
     );
+    // Shown at once (COMMENT_DEFAULT_STATUS=APPROVED, or a known commenter): the article's thread and counts change.
+    if (posted.visible) await this.changes.commentsChanged([articleId]);
+    return posted;
   }
 
   /** The checks and the write of post(), inside its transaction. */
@@ -135,14 +142,14 @@ export class CommentPostingService {
     const tokenIssuedAt = Math.floor(Date.now() / 1000);
     await claim?.complete({ commentId: comment.id, reportedStatus: policyStatus, tokenIssuedAt });
     comment.status = policyStatus;
-    return { comment, viewerToken: await this.viewerTokens.issue(viewerKey, tokenIssuedAt) };
+    return { comment, viewerToken: await this.viewerTokens.issue(viewerKey, tokenIssuedAt), visible: status === CommentStatus.APPROVED };
   }
 
   /** The reader's own comment, changed; it goes through moderation again. FORBIDDEN when not theirs or too late. */
   async editOwn(commentId: string, body: string, viewerToken: string): Promise<Comment> {
     const viewerKey = await this.viewerTokens.verify(viewerToken);
     const id = parseId(commentId, 'commentId');
-    return this.dataSource.transaction(async (manager) => {
+    const edited = await this.dataSource.transaction(async (manager) => {
       const comment = await this.lockOwn(manager, id, viewerKey);
       const text = body.trim();
       const approved = await hasApprovedComment(manager, comment.authorEmail, comment.id);
@@ -162,17 +169,21 @@ export class CommentPostingService {
         throw error;
       }
     });
+    await this.changes.commentsChanged([edited.articleId]);
+    return edited;
   }
 
   /** Deletes (trashes) the reader's own comment; FORBIDDEN when not theirs or too late. */
   async deleteOwn(commentId: string, viewerToken: string): Promise<string> {
     const viewerKey = await this.viewerTokens.verify(viewerToken);
     const id = parseId(commentId, 'commentId');
-    return this.dataSource.transaction(async (manager) => {
+    const deleted = await this.dataSource.transaction(async (manager) => {
       const comment = await this.lockOwn(manager, id, viewerKey);
       await manager.query(`UPDATE "comment" SET "status" = 'TRASH' WHERE "id" = $1`, [comment.id]);
-      return comment.id;
+      return comment;
     });
+    await this.changes.commentsChanged([deleted.articleId]);
+    return deleted.id;
   }
 
   private async lockOwn(manager: EntityManager, id: string, viewerKey: string): Promise<Comment> {
@@ -227,7 +238,7 @@ export class CommentPostingService {
     if (!rows.length) throw notFound('The comment this request created no longer exists.');
     const comment = this.rows.require(rows[0], 'c');
     comment.status = answer.reportedStatus;
-    return { comment, viewerToken: await this.viewerTokens.issue(comment.viewerKey ?? randomUUID(), answer.tokenIssuedAt) };
+    return { comment, viewerToken: await this.viewerTokens.issue(comment.viewerKey ?? randomUUID(), answer.tokenIssuedAt), visible: false };
   }
 }
 

@@ -8,6 +8,8 @@ import { parseId } from '../shared/ids';
 import { optionalText, optionalTextChanges } from '../shared/text';
 import { sanitizeArticleHtml } from './html';
 import { freeSlug } from './slug';
+import type { PublicArticle } from '../cache/cache-tags';
+import { publicArticles, type ContentChanges } from '../cache/content-changes';
 
 export interface ArticleDraft {
   title: string;
@@ -39,7 +41,26 @@ export class ArticleEditingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly changes: ContentChanges,
   ) {}
+
+  /**
+   * Runs `work` in a transaction; `track(id)` (called once the article is locked) notes what readers could see of it
+   * then, and after commit the caches are told what they can see now.
+   */
+  private async changingArticle<T>(work: (manager: EntityManager, track: (articleId: string) => Promise<void>) => Promise<T>): Promise<T> {
+    const seen: { id: string | null; before: PublicArticle | null; after: PublicArticle | null } = { id: null, before: null, after: null };
+    const result = await this.dataSource.transaction(async (manager) => {
+      const done = await work(manager, async (articleId) => {
+        seen.id = articleId;
+        seen.before = (await publicArticles(manager, [articleId])).get(articleId) ?? null;
+      });
+      if (seen.id) seen.after = (await publicArticles(manager, [seen.id])).get(seen.id) ?? null;
+      return done;
+    });
+    if (seen.id) await this.changes.articleChanged(seen.before, seen.after);
+    return result;
+  }
 
   /** A new DRAFT. An AUTHOR's article is always under their own byline. */
   async create(draft: ArticleDraft, actor: Staff): Promise<Article> {
@@ -73,8 +94,9 @@ export class ArticleEditingService {
    * is overwritten). The slug follows the title until the article is first published, then stays.
    */
   async update(id: string, version: number, changes: ArticleChanges, actor: Staff): Promise<Article> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.changingArticle(async (manager, track) => {
       const current = await this.lockForEditing(manager, id, actor);
+      await track(current.id);
       if (current.version !== version) {
         throw new AppError('CONFLICT', `This article was changed since you opened it (version ${current.version}, yours ${version}). Reload it and apply your edits again.`, {
           currentVersion: current.version,
@@ -156,8 +178,9 @@ export class ArticleEditingService {
 
   /** Deletes the article and its comments. An AUTHOR may delete their own drafts that readers never saw. */
   async delete(id: string, actor: Staff): Promise<string> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.changingArticle(async (manager, track) => {
       const article = await this.lockForEditing(manager, id, actor);
+      await track(article.id);
       if (actor.role === Role.AUTHOR && wasPublic(article)) {
         throw new AppError('FORBIDDEN', 'This article has been public (it may have comments and links to it); ask an editor to delete it.');
       }
@@ -188,8 +211,9 @@ export class ArticleEditingService {
     action: string,
     change: (article: Article) => Partial<Pick<Article, 'status' | 'publishedAt'>> | null,
   ): Promise<Article> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.changingArticle(async (manager, track) => {
       const article = await this.lock(manager, id);
+      await track(article.id);
       const next = change(article);
       if (!next) return article;
       await manager.getRepository(Article).update({ id: article.id }, { ...next, version: article.version + 1 });

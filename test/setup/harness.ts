@@ -43,6 +43,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: Pi
     DATABASE_PREPARED_STATEMENTS: process.env.MASTHEAD_TEST_DATABASE_KIND === 'embedded' ? 'false' : 'true',
     // GRAPHQL_DIRECT_READS=false npm test sends every query through the executor.
     GRAPHQL_DIRECT_READS: process.env.GRAPHQL_DIRECT_READS ?? 'true',
+    // Factories write straight to the database, which purges nothing: suites that test caching turn it on
+    // (test/cache/), and everything else reads fresh.
+    RESPONSE_CACHE: 'false',
     // Suites empty api_token between tests: an app started then would issue (and print) a first ADMIN token.
     FIRST_ADMIN_TOKEN: 'false',
     ...env,
@@ -67,6 +70,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Pi
                   "idempotency_record", "rate_limit", "api_token", "audit_entry", "article_view", "visitor_salt" RESTART IDENTITY CASCADE`,
       );
       await app.dataSource.query(`UPDATE "popularity_state" SET "as_of" = NULL`);
+      await app.responseCache?.clear();
     },
     async staff(role, options = {}) {
       const { token, record } = await app.services.auth.issue({ name: options.name ?? `${role} in a test`, role, authorId: options.authorId, expiresInDays: options.expiresInDays }, null);

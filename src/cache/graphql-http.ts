@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { Request, RequestHandler, Response } from 'express';
+import { Kind, parse } from 'graphql';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../context';
+import { boundedCache } from '../shared/query-caches';
+import { cacheControlHeader, PRIVATE } from './cache-policy';
+import { ANY_ARTICLE, ANY_COMMENTS, cacheTag, MAX_MEMBER_TAGS } from './cache-tags';
+import type { CachedResponse, Filled, ResponseCache } from './response-cache';
+
+/** Query texts whose operation kind (query or not) is remembered, so misses of the same query can share one fill. */
+const OPERATION_KINDS_KEPT = 2_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+interface GraphQLParams {
+  /** sha256 of the query text, or the persisted query's hash when only that was sent. */
+  queryHash: string | null;
+  queryText: string | null;
+  operationName: string | null;
+  variables: string;
+}
+
+function paramsOf(req: Request): GraphQLParams | null {
+  if (req.method === 'GET') {
+    const search = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1));
+    const queryText = search.get('query');
+    const variables = search.get('variables');
+    let canonical = 'null';
+    if (variables !== null) {
+      try {
+        canonical = JSON.stringify(JSON.parse(variables) ?? null); // as a POST body's would be
+      } catch {
+        return null; // Apollo reports it
+      }
+    }
+    return withHash(queryText, search.get('extensions'), search.get('operationName'), canonical);
+  }
+  if (req.method !== 'POST' || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) return null;
+  const body = req.body as Record<string, unknown>;
+  if (body.query !== undefined && typeof body.query !== 'string') return null;
+  return withHash((body.query as string | undefined) ?? null, body.extensions ?? null, body.operationName ?? null, JSON.stringify(body.variables ?? null));
+}
+
+function withHash(queryText: string | null, extensions: unknown, operationName: unknown, variables: string): GraphQLParams | null {
+  if (operationName !== null && typeof operationName !== 'string') return null;
+  let persistedHash: unknown;
+  try {
+    const parsed = typeof extensions === 'string' ? (JSON.parse(extensions) as unknown) : extensions;
+    persistedHash = (parsed as { persistedQuery?: { sha256Hash?: unknown } } | null)?.persistedQuery?.sha256Hash ?? null;
+  } catch {
+    return null;
+  }
+  const textHash = queryText !== null ? sha256(queryText) : null;
+  // A query with a hash that does not match it is Apollo's to refuse, never a cache hit.
+  if (persistedHash !== null && (typeof persistedHash !== 'string' || (textHash !== null && persistedHash !== textHash))) return null;
+  const queryHash = textHash ?? (persistedHash as string | null);
+  return queryHash ? { queryHash, queryText, operationName, variables } : null;
+}
+
+export interface GraphQLHttpOptions {
+  apollo: ApolloServer<RequestContext>;
+  /** Null when RESPONSE_CACHE=false: responses still carry their Cache-Control, ETag and tags. */
+  cache: ResponseCache | null;
+  createContext: (req: Request, res: Response) => RequestContext;
+  log: Logger;
+}
+
+/**
+ * /graphql over HTTP: Apollo answers, and this decides what may be kept. Anonymous GET and POST queries are looked up
+ * in the response cache first (fresh: sent; stale within stale-while-revalidate: sent while one refresh runs); a miss
+ * runs Apollo once for every identical concurrent miss. Every public response carries Cache-Control, a strong ETag
+ * (304 on If-None-Match) and its cache tags (Surrogate-Key, Cache-Tag) for a CDN; anything with a token, a viewer
+ * token, staff or private data, errors or a mutation is `private, no-store`.
+ */
+export function graphqlHttpHandler(options: GraphQLHttpOptions): RequestHandler {
+  const { apollo, cache, createContext, log } = options;
+  // Whether a query text (and operation) is a query: only queries may share a fill. Parsed once; a persisted query
+  // sent by hash alone is learned from its first run.
+  const isQuery = boundedCache<string, boolean>(OPERATION_KINDS_KEPT);
+
+  const run = async (req: Request, res: Response): Promise<Filled & { headers: HeaderMap }> => {
+    const context = createContext(req, res);
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: toApolloRequest(req), context: async () => context });
+    if (response.body.kind !== 'complete') throw new Error('incremental delivery is not enabled');
+    const body = response.body.string;
+    const status = response.status ?? 200;
+    const facts = context.cache.facts;
+    const policy = facts && !context.cache.failed && status === 200 ? facts.policy : PRIVATE;
+    const now = Date.now();
+    const tags = policy.scope === 'public' && facts ? responseTags(facts.tags, context.cache.members.articles, facts.showsComments) : [];
+    const shared = policy.scope === 'public' ? policy.sharedMaxAge * 1000 : 0;
+    const staleFor = policy.scope === 'public' ? policy.staleWhileRevalidate * 1000 : 0;
+    const cached: CachedResponse = {
+      status,
+      contentType: response.headers.get('content-type') ?? 'application/json; charset=utf-8',
+      body,
+      etag: policy.scope === 'public' ? `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` : '',
+      cacheControl: cacheControlHeader(policy),
+      tags,
+      storedAt: now,
+      freshUntil: now + shared,
+      staleUntil: now + shared + staleFor,
+    };
+    return { response: cached, keep: policy.scope === 'public', headers: response.headers };
+  };
+
+  return async (req, res, next) => {
+    try {
+      const params = cache && res.locals.viewer?.kind === 'anonymous' ? paramsOf(req) : null;
+      const key = params ? keyOf(params, req) : null;
+      if (!cache || !params || !key) {
+        const ran = await run(req, res);
+        send(req, res, ran.response, null, ran.headers);
+        return;
+      }
+      const kindKey = `${params.queryHash}\n${params.operationName ?? ''}`;
+      let query = isQuery.get(kindKey);
+      if (query === undefined && params.queryText !== null) isQuery.set(kindKey, (query = isQueryOperation(params.queryText, params.operationName)));
+      if (query === false) {
+        const ran = await run(req, res);
+        send(req, res, ran.response, null, ran.headers);
+        return;
+      }
+      const found = await cache.lookup(key);
+      if (found.state !== 'miss') {
+        send(req, res, found.response, found.state === 'fresh' ? 'HIT' : 'STALE');
+        if (found.state === 'stale' && !cache.isFilling(key)) {
+          cache.fill(key, () => run(req, res), true).catch((error: unknown) => log.warn({ err: error }, 'refreshing a stale cached response failed'));
+        }
+        return;
+      }
+      const filled = await cache.fill(
+        key,
+        async () => {
+          const ran = await run(req, res);
+          if (query === undefined) isQuery.set(kindKey, ran.keep);
+          return ran;
+        },
+        query === true,
+      );
+      send(req, res, filled.response, filled.keep ? 'MISS' : null, filled.headers);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function isQueryOperation(text: string, operationName: string | null): boolean {
+  try {
+    const operations = parse(text, { noLocation: true, maxTokens: 10_000 }).definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    const chosen = operationName === null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((operation) => operation.name?.value === operationName);
+    return chosen?.operation === 'query';
+  } catch {
+    return false; // Apollo reports the syntax error
+  }
+}
+
+/** The cache key: what the response depends on besides the data (the viewer is anonymous by now). */
+function keyOf(params: GraphQLParams, req: Request): string {
+  return sha256(JSON.stringify([params.queryHash, params.operationName, params.variables, req.headers.accept ?? '']));
+}
+
+function responseTags(queryTags: ReadonlySet<string>, articles: ReadonlySet<string>, showsComments: boolean): string[] {
+  const tags = new Set(queryTags);
+  if (articles.size * (showsComments ? 2 : 1) > MAX_MEMBER_TAGS) {
+    tags.add(ANY_ARTICLE);
+    if (showsComments) tags.add(ANY_COMMENTS);
+  } else {
+    for (const id of articles) {
+      tags.add(cacheTag.article(id));
+      if (showsComments) tags.add(cacheTag.comments(id));
+    }
+  }
+  return [...tags].sort();
+}
+
+function toApolloRequest(req: Request): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  const queryAt = req.url.indexOf('?');
+  return { method: req.method.toUpperCase(), headers, search: queryAt === -1 ? '' : req.url.slice(queryAt), body: req.body };
+}
+
+/** `cacheStatus` is null for responses the cache never holds. */
+function send(req: Request, res: Response, response: CachedResponse, cacheStatus: 'HIT' | 'STALE' | 'MISS' | null, apolloHeaders?: HeaderMap): void {
+  if (apolloHeaders) for (const [name, value] of apolloHeaders) res.setHeader(name, value);
+  res.setHeader('content-type', response.contentType);
+  res.setHeader('cache-control', response.cacheControl);
+  if (response.etag) {
+    res.setHeader('etag', response.etag);
+    res.vary('Accept');
+    if (response.tags.length) {
+      res.setHeader('surrogate-key', response.tags.join(' '));
+      res.setHeader('cache-tag', response.tags.join(','));
+    }
+    if (cacheStatus !== 'MISS' && cacheStatus !== null) res.setHeader('age', String(Math.max(0, Math.floor((Date.now() - response.storedAt) / 1000))));
+  }
+  if (cacheStatus) res.setHeader('x-cache', cacheStatus);
+  if (response.etag && etagMatches(req.headers['if-none-match'], response.etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(response.status).end(response.body);
+}
+
+function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
