@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CdnPurgeSettings } from './cache/cdn-purge';
 import type { QueryCacheBounds } from './shared/query-caches';
 
 /**
@@ -114,6 +115,25 @@ const environmentSchema = z.object({
     .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://')
     .optional(),
 
+  /**
+   * Where purges of cache tags go when content changes (src/cache/cdn-purge.ts). Unset: no CDN is purged. For xkey,
+   * Varnish itself (any path; docs/varnish/masthead.vcl); for fastly, https://api.fastly.com/service/<id>/purge; for
+   * cloudflare, https://api.cloudflare.com/client/v4/zones/<id>/purge_cache. No credentials in the URL: see CDN_PURGE_TOKEN.
+   */
+  CDN_PURGE_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL')
+    .refine((value) => !new URL(value).username && !new URL(value).password, 'must not carry credentials (put the secret in CDN_PURGE_TOKEN)')
+    .optional(),
+  /** How to purge: xkey (Varnish with vmod xkey), fastly (purge by surrogate key) or cloudflare (purge by cache tag). */
+  CDN_PURGE_STYLE: z.enum(['xkey', 'fastly', 'cloudflare']).default('xkey'),
+  /**
+   * The purge API's secret: sent as Fastly-Key (fastly) or Authorization: Bearer (cloudflare, and xkey when set, for a
+   * proxy in front of Varnish that checks it). Required for fastly and cloudflare.
+   */
+  CDN_PURGE_TOKEN: z.string().min(1).optional(),
+
   /** Status of a comment that no rule decides: PENDING (held for moderation) or APPROVED (shown at once). */
   COMMENT_DEFAULT_STATUS: z.enum(['PENDING', 'APPROVED']).default('PENDING'),
   /** A comment with this many links or more is held for moderation. */
@@ -224,6 +244,8 @@ export interface AppConfig {
     readonly sharedMaxAge: number;
     readonly staleWhileRevalidate: number;
   };
+  /** Null when CDN_PURGE_URL is unset: nothing outside the gateway is purged. */
+  readonly cdnPurge: Readonly<CdnPurgeSettings> | null;
   readonly comments: {
     readonly defaultStatus: 'PENDING' | 'APPROVED';
     readonly holdLinks: number;
@@ -273,6 +295,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   const env = parsed.data;
   if (env.NODE_ENV === 'production' && !env.MASTHEAD_SECRET) {
     throw new ConfigError('Invalid configuration:\n  MASTHEAD_SECRET: required when NODE_ENV=production (at least 32 random characters)');
+  }
+  if (env.CDN_PURGE_URL && env.CDN_PURGE_STYLE !== 'xkey' && !env.CDN_PURGE_TOKEN) {
+    throw new ConfigError(`Invalid configuration:\n  CDN_PURGE_TOKEN: required when CDN_PURGE_STYLE=${env.CDN_PURGE_STYLE} (the purge API's token)`);
   }
   const gatewayUrl = (env.GATEWAY_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   const publicBaseUrl = env.PUBLIC_BASE_URL.replace(/\/+$/, '');
@@ -325,6 +350,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       sharedMaxAge: env.CACHE_SHARED_MAX_AGE,
       staleWhileRevalidate: env.CACHE_STALE_WHILE_REVALIDATE,
     },
+    cdnPurge: env.CDN_PURGE_URL ? { url: env.CDN_PURGE_URL, style: env.CDN_PURGE_STYLE, token: env.CDN_PURGE_TOKEN ?? null } : null,
     comments: {
       defaultStatus: env.COMMENT_DEFAULT_STATUS,
       holdLinks: env.COMMENT_HOLD_LINKS,

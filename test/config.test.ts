@@ -42,6 +42,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
+  it('purges no CDN unless CDN_PURGE_URL is set, and wants a token for the purge APIs', () => {
+    expect(loadConfig({}).cdnPurge).toBeNull();
+    expect(loadConfig({ CDN_PURGE_URL: 'http://127.0.0.1:6081/' }).cdnPurge).toEqual({ url: 'http://127.0.0.1:6081/', style: 'xkey', token: null });
+    const fastly = loadConfig({ CDN_PURGE_URL: 'https://api.fastly.com/service/abc/purge', CDN_PURGE_STYLE: 'fastly', CDN_PURGE_TOKEN: 'secret' });
+    expect(fastly.cdnPurge).toEqual({ url: 'https://api.fastly.com/service/abc/purge', style: 'fastly', token: 'secret' });
+    expect(() => loadConfig({ CDN_PURGE_URL: 'https://api.cloudflare.com/client/v4/zones/z/purge_cache', CDN_PURGE_STYLE: 'cloudflare' })).toThrow(
+      /CDN_PURGE_TOKEN: required when CDN_PURGE_STYLE=cloudflare/,
+    );
+    expect(() => loadConfig({ CDN_PURGE_URL: 'http://user:pass@varnish:6081/' })).toThrow(/CDN_PURGE_URL: must not carry credentials/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.kind).toBe('embedded');
   });
@@ -56,6 +67,8 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'not a url'],
     ['SEED_DEMO_CONTENT', 'maybe'],
     ['ARTICLE_PATH_TEMPLATE', 'articles/{title}'],
+    ['CDN_PURGE_URL', 'varnish:6081'],
+    ['CDN_PURGE_STYLE', 'akamai'],
   ])('stops start-up when %s=%p, naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
