@@ -33,6 +33,7 @@ import { BoundedKeyValueCache, type CacheFill } from './shared/query-caches';
 import { requestGuards } from './shared/request-guards';
 import { cachePolicyPlugin } from './cache/cache-plugin';
 import { CachePurges } from './cache/content-changes';
+import { createCdnPurger } from './cache/cdn-purge';
 import { ResponseCache } from './cache/response-cache';
 import { ScheduledPublications } from './cache/scheduled-publications';
 
@@ -136,7 +137,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Whole responses of anonymous queries, purged by tag when content changes (src/cache/).
   const responseCache = config.responseCache.enabled ? new ResponseCache({ maxBytes: config.responseCache.maxBytes, redis, redisPrefix: `${config.redisKeyPrefix}rc:`, log }) : null;
   await responseCache?.start();
-  const changes = new CachePurges(responseCache, null, log);
+  // A CDN in front (CDN_PURGE_URL) is told the same tags.
+  const cdnPurger = createCdnPurger(config.cdnPurge, log);
+  const changes = new CachePurges(responseCache, cdnPurger, log);
   const services = createServices({ dataSource, sql, redis, config, log, changes });
   const scheduledPublications = new ScheduledPublications(dataSource, changes, log);
   changes.onArticleChange = () => scheduledPublications.reschedule();
@@ -269,6 +272,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         if (sweeper) clearInterval(sweeper);
         await scheduledPublications.stop();
         await responseCache?.close();
+        await cdnPurger?.close();
         if (popularitySlider) clearInterval(popularitySlider);
         await refreshing;
         await mailWorker.stop();

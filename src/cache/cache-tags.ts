@@ -4,14 +4,15 @@ import { createHash } from 'node:crypto';
  * Cache tags name what a cached response depends on, so that a change can purge exactly the responses it affects, in
  * the gateway's response cache and in a CDN (the `Surrogate-Key` / `Cache-Tag` headers). Two kinds:
  *
- * - Filter tags, from the query itself: which list it asks for (`list:section=world`, `list:all`, `list:search`) or
+ * - Filter tags, from the query itself: which list it asks for (`list:section:world`, `list:all`, `list:search`) or
  *   which single thing it looked up (`article-slug:…`). They catch what is not in the response yet: an article
  *   published into section S purges every cached list whose filter can contain it, and nothing else.
  * - Member tags, from what the response holds: `article:<id>` for every article in it, `comments:<id>` when it shows
  *   that article's comments or counts. An edited article or an approved comment purges the responses that hold it.
  *
- * Tags are header-safe: a value outside [A-Za-z0-9._-] (a slug argument can be anything) is replaced by a hash, the
- * same on both sides since purges name slugs through the same function.
+ * Tags use [A-Za-z0-9:._-] only, so that every CDN reads them as one tag each (Cloudflare splits Cache-Tag at commas,
+ * vmod xkey at commas and spaces). A value outside [A-Za-z0-9._-] (a slug argument can be anything) is replaced by
+ * a hash, the same on both sides since purges name slugs through the same function.
  */
 
 /** More tags than this and a response is tagged `article:any`/`comments:any` instead of one tag per article. */
@@ -27,7 +28,7 @@ export type ListKey = 'author' | 'section' | 'tag';
 const LIST_KEYS: readonly ListKey[] = ['author', 'section', 'tag'];
 
 export function tagValue(value: string): string {
-  return /^[A-Za-z0-9._-]{1,100}$/.test(value) ? value : `~${createHash('sha256').update(value).digest('hex').slice(0, 24)}`;
+  return /^[A-Za-z0-9._-]{1,100}$/.test(value) ? value : `_${createHash('sha256').update(value).digest('hex').slice(0, 24)}`;
 }
 
 export const cacheTag = {
@@ -36,11 +37,11 @@ export const cacheTag = {
   comments: (articleId: string) => `comments:${tagValue(articleId)}`,
   /** An article list filtered by these (a list with no filter of these kinds is `list:all`). */
   list(filter: Partial<Record<ListKey, string>>): string {
-    const parts = LIST_KEYS.filter((key) => filter[key] != null).map((key) => `${key}=${tagValue(filter[key] as string)}`);
-    return parts.length ? `list:${parts.join(',')}` : 'list:all';
+    const parts = LIST_KEYS.filter((key) => filter[key] != null).map((key) => `${key}:${tagValue(filter[key] as string)}`);
+    return parts.length ? `list:${parts.join(':')}` : 'list:all';
   },
   /** An author's, section's or tag's articles where the query does not say whose (`Article.author { articles }`). */
-  anyList: (key: ListKey) => `list:${key}=*`,
+  anyList: (key: ListKey) => `list:any-${key}`,
   search: 'list:search',
   /** Every article list of any kind: purged when an author, section or tag goes or changes its slug. */
   everyList: 'list:every',

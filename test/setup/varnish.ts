@@ -54,6 +54,8 @@ export interface StartVarnishOptions {
   backendHost?: string;
   /** Another VCL file; its backend block must spell .host and .port as masthead.vcl does. */
   vclPath?: string;
+  /** Where Varnish listens (a free port by default); the gateway in front of which it sits may need it before it starts (CDN_PURGE_URL). */
+  port?: number;
 }
 
 /** The VCL with its backend pointed elsewhere; fails loudly if the file no longer has the lines this looks for. */
@@ -64,7 +66,7 @@ export function vclWithBackend(vcl: string, host: string, port: number): string 
   return vcl.replace(hostLine, `$1"${host}";`).replace(portLine, `$1"${port}";`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -82,7 +84,7 @@ export async function startVarnish(options: StartVarnishOptions): Promise<TestVa
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'masthead-varnish-'));
   const vclFile = path.join(workDir, 'masthead.vcl');
   fs.writeFileSync(vclFile, vclWithBackend(fs.readFileSync(options.vclPath ?? MASTHEAD_VCL, 'utf8'), options.backendHost ?? '127.0.0.1', options.backendPort));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     VARNISHD,
     [
