@@ -34,6 +34,15 @@ interface Scenario {
   body: string;
 }
 
+/** A read served from the gateway's response cache: by GET (path and query string) or by POST (body). */
+interface CachedScenario {
+  name: string;
+  /** The ceiling's path for the same bytes. */
+  ceilingPath: string;
+  get: string | null;
+  body: string | null;
+}
+
 interface GatewayMeasurement extends Measurement {
   sqlPerRequest: number;
   cpuMsPerRequest: number;
@@ -71,12 +80,11 @@ function ask<T>(child: ChildProcess, request: unknown, key: string): Promise<T> 
   });
 }
 
-async function load(url: string, body: string, seconds: number, extra: Partial<autocannon.Options> = {}): Promise<Measurement> {
+/** A POST of `body`, or a GET of `url` (a query in its query string, as CDNs and urql send them) when `body` is null. */
+async function load(url: string, body: string | null, seconds: number, extra: Partial<autocannon.Options> = {}): Promise<Measurement> {
   const result = await autocannon({
     url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
+    ...(body === null ? { method: 'GET' as const } : { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body }),
     connections: CONNECTIONS,
     duration: seconds,
     ...extra,
@@ -292,7 +300,7 @@ function postgresCpu(measurement: GatewayMeasurement): number | string {
   return measurement.postgresCpuMsPerRequest === null ? 'n/a' : Number(measurement.postgresCpuMsPerRequest.toFixed(2));
 }
 
-async function measureGateway(gateway: ChildProcess, url: string, body: string, databaseUrl: string): Promise<GatewayMeasurement> {
+async function measureGateway(gateway: ChildProcess, url: string, body: string | null, databaseUrl: string): Promise<GatewayMeasurement> {
   await load(url, body, WARMUP_S);
   const before = await ask<GatewayStats>(gateway, 'stats', 'stats');
   const postgresBefore = localPostgresCpuMs(databaseUrl);
@@ -361,18 +369,30 @@ async function main(): Promise<void> {
     // The seeded views go back 90 days; the raw-events gateway must not prune them while it runs.
     VIEW_RETENTION_DAYS: '120',
   };
-  const gateway = await start('gateway-process.js', gatewayEnv);
+  // The gateway as it was before its response cache (every request runs its SQL), and the gateway with it.
+  const gateway = await start('gateway-process.js', { ...gatewayEnv, RESPONSE_CACHE: 'false' });
+  const cachedGateway = await start('gateway-process.js', { ...gatewayEnv, RESPONSE_CACHE: 'true' });
   console.log(`gateways run as: node ${GATEWAY_NODE_ARGS.join(' ') || '(no options)'}`);
   // Analytics runs on gateways of its own (rollups, and raw events for the comparison), so that neither part's load
   // shapes the other's figures (heap, RSS).
-  const analyticsGateway = runAnalytics ? await start('gateway-process.js', gatewayEnv) : null;
-  const rawGateway = runAnalytics ? await start('gateway-process.js', { ...gatewayEnv, POPULARITY_SOURCE: 'raw' }) : null;
+  const analyticsGateway = runAnalytics ? await start('gateway-process.js', { ...gatewayEnv, RESPONSE_CACHE: 'false' }) : null;
+  const rawGateway = runAnalytics ? await start('gateway-process.js', { ...gatewayEnv, RESPONSE_CACHE: 'false', POPULARITY_SOURCE: 'raw' }) : null;
+  const preparedStatement = runAnalytics ? await start('prepared-statement-process.js', { ...process.env, DATABASE_URL: databaseUrl }) : null;
   const ceiling = await start('ceiling-process.js', process.env);
+
+  const getPath = (query: string, variables: Record<string, unknown>) => `/graphql?${new URLSearchParams({ query, variables: JSON.stringify(variables) })}`;
+  const cachedScenarios: CachedScenario[] = [
+    { name: 'front page, cached (GET)', ceilingPath: getPath(FRONT_PAGE_QUERY, { first: 20, comments: 5 }), get: getPath(FRONT_PAGE_QUERY, { first: 20, comments: 5 }), body: null },
+    { name: 'front page, cached (POST)', ceilingPath: '/front', get: null, body: scenarios[0].body },
+    { name: 'article page, cached (GET)', ceilingPath: getPath(ARTICLE_PAGE_QUERY, { slug: rows[0].slug }), get: getPath(ARTICLE_PAGE_QUERY, { slug: rows[0].slug }), body: null },
+  ];
 
   const results: { scenario: string; gateway: GatewayMeasurement; ceiling: Measurement; responseBytes: number }[] = [];
   let readOnly: Measurement | undefined;
   let mixed: MixedResult | undefined;
-  let popular: { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: SteadyResult; rate: number; responseBytes: number } | undefined;
+  let popular:
+    | { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: SteadyResult; rate: number; responseBytes: number; oneStatement: Measurement; cached: GatewayMeasurement }
+    | undefined;
   let recording: RecordingResult | undefined;
   try {
     for (const scenario of runPages ? scenarios : []) {
@@ -386,6 +406,25 @@ async function main(): Promise<void> {
       const gatewayResult = await measureGateway(gateway.child, `${gateway.url}/graphql`, scenario.body, databaseUrl);
       await load(`${ceiling.url}${scenario.path}`, scenario.body, WARMUP_S);
       const ceilingResult = await load(`${ceiling.url}${scenario.path}`, scenario.body, DURATION_S);
+      results.push({ scenario: scenario.name, gateway: gatewayResult, ceiling: ceilingResult, responseBytes: bytes.length });
+    }
+
+    for (const scenario of runPages ? cachedScenarios : []) {
+      const send = () =>
+        scenario.get !== null
+          ? fetch(`${cachedGateway.url}${scenario.get}`)
+          : fetch(`${cachedGateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: scenario.body });
+      await send();
+      const response = await send();
+      const bytes = Buffer.from(await response.arrayBuffer());
+      if (response.status !== 200 || response.headers.get('x-cache') !== 'HIT') throw new Error(`${scenario.name}: expected a cache hit, got ${response.status} ${response.headers.get('x-cache')}`);
+      await ask(ceiling.child, { path: scenario.ceilingPath, body: bytes.toString('base64') }, 'stored');
+      console.log(`\n${scenario.name}: ${bytes.length} bytes per response; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
+      const target = scenario.get !== null ? `${cachedGateway.url}${scenario.get}` : `${cachedGateway.url}/graphql`;
+      const gatewayResult = await measureGateway(cachedGateway.child, target, scenario.body, databaseUrl);
+      const ceilingTarget = `${ceiling.url}${scenario.ceilingPath}`;
+      await load(ceilingTarget, scenario.body, WARMUP_S);
+      const ceilingResult = await load(ceilingTarget, scenario.body, DURATION_S);
       results.push({ scenario: scenario.name, gateway: gatewayResult, ceiling: ceilingResult, responseBytes: bytes.length });
     }
 
@@ -412,6 +451,15 @@ async function main(): Promise<void> {
       // The raw-events statements still running when the load stopped would otherwise weigh on what follows.
       await untilDatabaseIdle(databaseUrl);
       const rollups = await measureGateway(analyticsGateway.child, `${analyticsGateway.url}/graphql`, body, databaseUrl);
+      // The least any server could do per request: one prepared statement on the table the list is ranked from.
+      await untilDatabaseIdle(databaseUrl);
+      const statementUrl = `${(preparedStatement as { url: string }).url}/`;
+      await load(statementUrl, body, WARMUP_S);
+      const oneStatement = await load(statementUrl, body, DURATION_S);
+      // And the same popular list served from the response cache (a GET, as a CDN or urql sends it).
+      const popularGet = `${cachedGateway.url}${getPath(POPULAR_QUERY, { first: 10 })}`;
+      await fetch(popularGet);
+      const cached = await measureGateway(cachedGateway.child, popularGet, null, databaseUrl);
       // Latency is read at a set load, not at saturation (where it only measures the queue 32 connections build):
       // the rollups at ten times the raw-events computation's best rate.
       const rate = Math.ceil(10 * raw.requestsPerSecond);
@@ -428,12 +476,14 @@ async function main(): Promise<void> {
         `slowest 1%, ms @ s into the run: ${atTenfold.slowest.map((item) => `${item.latencyMs}@${item.sentAtS}`).join(' ')}; ` +
           `event loop held up at most ${Math.round(eventLoopDelayMaxMs)} ms in the gateway, ${Math.round(atTenfold.loaderDelayMaxMs)} ms in the load generator`,
       );
-      popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length };
+      popular = { rollups, raw, atTenfold, rate, responseBytes: answers[0].length, oneStatement, cached };
       console.log(`\nrecordArticleView: every request a new reader; ${WARMUP_S} s warm-up, then ${DURATION_S} s with ${CONNECTIONS} connections`);
       recording = await recordingLoad(analyticsGateway.url, databaseUrl, gatewayEnv.MASTHEAD_SECRET, articleIds);
     }
   } finally {
     gateway.child.send('stop');
+    cachedGateway.child.send('stop');
+    preparedStatement?.child.send('stop');
     analyticsGateway?.child.send('stop');
     rawGateway?.child.send('stop');
     ceiling.child.kill();
@@ -471,6 +521,11 @@ async function main(): Promise<void> {
         `(target: none); reads at ${(100 * (1 - readDrop)).toFixed(1)}% of the read-only run (target: 85% or more).`,
     );
   }
+  const cachedFront = results.find((result) => result.scenario === 'front page, cached (GET)');
+  if (cachedFront) {
+    const ratio = cachedFront.ceiling.requestsPerSecond / cachedFront.gateway.requestsPerSecond;
+    console.log(`Cached front page (GET): gateway at 1/${ratio.toFixed(2)} of the ceiling (target: 1/3 or better); p99 ${cachedFront.gateway.p99Ms} ms (target: under 10 ms).`);
+  }
   const front = results[0];
   if (front) {
     const ratio = front.ceiling.requestsPerSecond / front.gateway.requestsPerSecond;
@@ -490,6 +545,15 @@ async function main(): Promise<void> {
     console.table([
       row('rollups', popular.rollups),
       row('raw events', popular.raw),
+      row('response cache (GET)', popular.cached),
+      {
+        'popularArticles from': 'bare server, one prepared statement',
+        'req/s': Math.round(popular.oneStatement.requestsPerSecond),
+        'p50 ms': popular.oneStatement.p50Ms,
+        'p99 ms': popular.oneStatement.p99Ms,
+        'SQL/req': 1,
+        'errors+non2xx': popular.oneStatement.errors + popular.oneStatement.non2xx,
+      },
       {
         'popularArticles from': `rollups at ${popular.rate} req/s`,
         'req/s': Math.round(popular.atTenfold.requestsPerSecond),
@@ -504,6 +568,10 @@ async function main(): Promise<void> {
         `at 10x the raw events' req/s (${popular.rate}/s) p99 ${popular.atTenfold.p99Ms} ms (target: 50 ms or less); ` +
         `at saturation with ${CONNECTIONS} connections p99 ${popular.rollups.p99Ms} ms. ` +
         `Data: ${views.total.toLocaleString('en')} views, ${views.lastWeek.toLocaleString('en')} in the last 7 days.`,
+    );
+    console.log(
+      `Popular uncached (rollups) at ${(popular.rollups.requestsPerSecond / popular.oneStatement.requestsPerSecond).toFixed(2)}x the req/s of a bare server sending one prepared statement ` +
+        `on popularity_window (target: 1x or more); from the response cache ${(popular.cached.requestsPerSecond / popular.oneStatement.requestsPerSecond).toFixed(1)}x.`,
     );
     console.log(
       `recordArticleView: ${Math.round(recording.viewsPerSecond)} counted views/s sustained over ${DURATION_S} s (target: 1,000 or more), ` +
