@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { z } from 'zod';
+import { ManifestError, readManifest, type PersistedQueryManifest } from './persisted-queries/manifest';
 import type { QueryCacheBounds } from './shared/query-caches';
 
 /**
@@ -92,12 +94,27 @@ const environmentSchema = z.object({
       value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value.split(',').map((part) => part.trim()),
     )
     .default(false),
-  /** Redis for rate limits shared by several instances; unset, they live in PostgreSQL. */
+  /**
+   * Redis for rate limits and automatic persisted queries shared by several instances; unset, rate limits live in
+   * PostgreSQL and persisted queries in each instance's memory.
+   */
   REDIS_URL: z
     .string()
     .url()
     .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://')
     .optional(),
+
+  /**
+   * Persisted queries: automatic (Apollo's APQ: any client may register a query text by its sha256), only (safelist:
+   * only the operations of PERSISTED_QUERY_MANIFEST run, unless the request has a staff token) or off (no APQ).
+   */
+  PERSISTED_QUERIES: z.enum(['automatic', 'only', 'off']).default('automatic'),
+  /** The safelist for PERSISTED_QUERIES=only, in Apollo's manifest format; relative to the working directory. */
+  PERSISTED_QUERY_MANIFEST: z.string().min(1).default('persisted-queries.json'),
+  /** How long an automatic persisted query is kept in Redis after it was registered. */
+  PERSISTED_QUERY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
+  /** Start of every automatic persisted query's key in Redis: give each deployment sharing one Redis its own. */
+  PERSISTED_QUERY_REDIS_PREFIX: z.string().min(1).max(100).default('masthead:apq:'),
 
   /** Status of a comment that no rule decides: PENDING (held for moderation) or APPROVED (shown at once). */
   COMMENT_DEFAULT_STATUS: z.enum(['PENDING', 'APPROVED']).default('PENDING'),
@@ -200,6 +217,7 @@ export interface AppConfig {
   readonly secret: string;
   readonly trustProxy: boolean | number | readonly string[];
   readonly redisUrl: string | null;
+  readonly persistedQueries: PersistedQueriesConfig;
   readonly comments: {
     readonly defaultStatus: 'PENDING' | 'APPROVED';
     readonly holdLinks: number;
@@ -225,6 +243,18 @@ export interface AppConfig {
     readonly popularitySource: 'rollups' | 'raw';
   };
 }
+
+/** How persisted queries work (PERSISTED_QUERIES and the variables after it). */
+export type PersistedQueriesConfig =
+  | {
+      readonly mode: 'automatic';
+      /** How long an entry lives in Redis (PERSISTED_QUERY_TTL_HOURS). */
+      readonly ttlSeconds: number;
+      readonly redisKeyPrefix: string;
+    }
+  /** Safelist: the manifest was read and checked at start-up. */
+  | { readonly mode: 'only'; readonly manifestFile: string; readonly manifest: PersistedQueryManifest }
+  | { readonly mode: 'off' };
 
 /** Stands in for MASTHEAD_SECRET outside production, so development needs no setup; never valid in production. */
 const DEVELOPMENT_SECRET = 'masthead-development-secret-not-for-production';
@@ -293,6 +323,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     secret: env.MASTHEAD_SECRET ?? DEVELOPMENT_SECRET,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL ?? null,
+    persistedQueries: persistedQueriesConfig(env),
     comments: {
       defaultStatus: env.COMMENT_DEFAULT_STATUS,
       holdLinks: env.COMMENT_HOLD_LINKS,
@@ -318,6 +349,23 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       popularitySource: env.POPULARITY_SOURCE,
     },
   });
+}
+
+function persistedQueriesConfig(env: z.infer<typeof environmentSchema>): PersistedQueriesConfig {
+  if (env.PERSISTED_QUERIES === 'off') return { mode: 'off' };
+  if (env.PERSISTED_QUERIES === 'automatic') {
+    return { mode: 'automatic', ttlSeconds: env.PERSISTED_QUERY_TTL_HOURS * 3600, redisKeyPrefix: env.PERSISTED_QUERY_REDIS_PREFIX };
+  }
+  const manifestFile = path.resolve(env.PERSISTED_QUERY_MANIFEST);
+  try {
+    return { mode: 'only', manifestFile, manifest: readManifest(manifestFile) };
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    // Without its list, a safelisted gateway could only refuse everything: better not to start.
+    throw new ConfigError(
+      `Invalid configuration:\n  PERSISTED_QUERY_MANIFEST: ${error.message} (needed by PERSISTED_QUERIES=only; generate it with npm run persisted-queries:generate)`,
+    );
+  }
 }
 
 function deepFreeze<T>(value: T): T {
