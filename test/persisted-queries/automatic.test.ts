@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { Redis } from 'ioredis';
+import { Role } from '../../src/auth/role';
 import { errorCodes, startTestApp, type GraphQLResponse, type TestApp } from '../setup/harness';
 
 /**
@@ -76,7 +77,7 @@ describeWithRedis('automatic persisted queries shared through Redis', () => {
   });
 
   it('keeps a text longer than MAX_BODY_BYTES (a staff member’s) in memory only', async () => {
-    const staff = await a.staff('EDITOR');
+    const staff = await a.staff(Role.EDITOR);
     const query = `# ${'x'.repeat(3000)}\nquery Long { __typename }`;
     expect((await register(a, query, undefined, staff.headers)).body).toEqual({ data: { __typename: 'Query' } });
     expect((await byHash(a, query)).body).toEqual({ data: { __typename: 'Query' } });

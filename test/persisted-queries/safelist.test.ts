@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { formatManifest, type PersistedOperation } from '../../src/persisted-queries/manifest';
 import { findGraphQLFiles, generateOperations } from '../../src/persisted-queries/manifest-generator';
 import { buildAppSchema } from '../../src/schema';
+import { Role } from '../../src/auth/role';
 import { errorCodes, useTestApp, type GraphQLResponse } from '../setup/harness';
 
 /**
@@ -114,7 +115,7 @@ describe('anything else', () => {
 
 describe('a request with a staff token', () => {
   it('may send a query of its own, which is not registered for anyone else', async () => {
-    const { headers } = await t.staff('EDITOR');
+    const { headers } = await t.staff(Role.EDITOR);
     const query = `query Newsroom { articles(first: 1) { totalCount } }`;
     expect((await t.gql(query, undefined, headers)).body).toEqual({ data: { articles: { totalCount: 0 } } });
     const registering = await send({ query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } }, headers);
@@ -124,7 +125,7 @@ describe('a request with a staff token', () => {
 
   it('is not what an invalid or revoked token gives', async () => {
     expectNotAllowed(await t.gql(`query Mine { __typename }`, undefined, { authorization: 'Bearer mst_not-a-token' }));
-    const { headers, tokenId } = await t.staff('EDITOR');
+    const { headers, tokenId } = await t.staff(Role.EDITOR);
     await t.app.dataSource.query(`UPDATE "api_token" SET "revoked_at" = now() WHERE "id" = $1`, [tokenId]);
     expectNotAllowed(await t.gql(`query Mine { __typename }`, undefined, headers));
   });
