@@ -30,6 +30,7 @@ import { forgetOldIdempotencyKeys } from './shared/idempotency';
 import { createLogger } from './shared/logger';
 import { queryCostPlugin, queryLimitRules } from './shared/query-limits';
 import { BoundedKeyValueCache, type CacheFill } from './shared/query-caches';
+import { createPersistedQueries } from './persisted-queries/persisted-queries';
 import { requestGuards } from './shared/request-guards';
 import { cachePolicyPlugin } from './cache/cache-plugin';
 import { CachePurges } from './cache/content-changes';
@@ -42,9 +43,6 @@ import { ScheduledPublications } from './cache/scheduled-publications';
  * the popular list): short statements, 0.2-3 ms each on the benchmark's data; eight instead of four gained nothing.
  */
 const GENERIC_PLAN_CONNECTIONS = 4;
-
-/** Automatic persisted queries kept per QUERY_CACHE_ENTRIES (each is only a query's text). */
-const PERSISTED_QUERIES_PER_ENTRY = 10;
 
 /** How long start-up waits for Redis before going on without it (limits then count per instance until it connects). */
 const REDIS_READY_MS = 5_000;
@@ -125,9 +123,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
 
   const schema = await buildAppSchema();
-  // Redis only when configured: a single instance keeps its rate-limit counters in PostgreSQL.
+  // Redis only when configured: a single instance keeps its rate-limit counters in PostgreSQL, and its automatic
+  // persisted queries in memory.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
-  redis?.on('error', (error) => log.warn({ err: error }, 'Redis unavailable: rate limits fall back to per-instance counting'));
+  redis?.on('error', (error) => log.warn({ err: error }, 'Redis unavailable: rate limits and persisted queries fall back to this instance'));
   if (redis) await waitUntilReady(redis, REDIS_READY_MS, log);
   // Only with prepared statements: a generic plan is a prepared statement's.
   const genericPlans = config.database.preparedStatements ? createGenericPlanPool(connection, GENERIC_PLAN_CONNECTIONS) : null;
@@ -182,12 +181,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Parsed and validated documents, by query text: bounded by count as well as Apollo's default measure (JSON bytes),
   // since everything else remembered per query is keyed by the query as well.
   const documentStore = new BoundedKeyValueCache<DocumentNode>(config.queryCaches.entries, config.queryCaches.documentBytes);
-  // Automatic persisted queries (query texts by hash): texts are small next to parsed documents, so more of them.
-  const persistedQueries = new BoundedKeyValueCache<string>(config.queryCaches.entries * PERSISTED_QUERIES_PER_ENTRY, config.queryCaches.documentBytes);
+  // PERSISTED_QUERIES: automatic (memory, then Redis), only (the manifest's operations), or off.
+  const persistedQueries = createPersistedQueries(config, redis, log);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     documentStore,
-    persistedQueries: { cache: persistedQueries },
+    persistedQueries: persistedQueries.apolloOption,
     // Decided per request by introspectionPolicy (staff always may).
     introspection: true,
     // CSRF prevention guards cookie-authenticated APIs: Masthead's only credential is a bearer token, which a browser
@@ -207,6 +206,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     plugins: [
       // First, so that its refusal (an operation that does not resolve, too deep, NUL in text) is the error sent.
       requestGuards(),
+      // Second: a request the safelist refuses reaches the other plugins as a stand-in that they all let pass.
+      ...persistedQueries.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs }),
       operationsInFlight.plugin(),
       serviceUnavailableStatus(),
@@ -242,12 +243,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     responseCache,
     scheduledPublications,
     mailWorker,
-    queryCacheFill: () => ({
-      documents: documentStore.fill(),
-      persistedQueries: persistedQueries.fill(),
-      ...(directReads ? { directReadSelections: directReads.selectionsFill() } : {}),
-      ...(responseCache ? { responses: responseCache.memoryFill() } : {}),
-    }),
+    queryCacheFill: () => {
+      const persistedQueryFill = persistedQueries.fill();
+      return {
+        documents: documentStore.fill(),
+        ...(persistedQueryFill ? { persistedQueries: persistedQueryFill } : {}),
+        ...(directReads ? { directReadSelections: directReads.selectionsFill() } : {}),
+        ...(responseCache ? { responses: responseCache.memoryFill() } : {}),
+      };
+    },
     listen(port = config.http.port, host = config.http.host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

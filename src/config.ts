@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { CdnPurgeSettings } from './cache/cdn-purge';
+import { ManifestError, readManifest, type PersistedQueryManifest } from './persisted-queries/manifest';
 import type { QueryCacheBounds } from './shared/query-caches';
 
 /**
@@ -108,7 +110,10 @@ const environmentSchema = z.object({
       value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value.split(',').map((part) => part.trim()),
     )
     .default(false),
-  /** Redis for rate limits shared by several instances; unset, they live in PostgreSQL. */
+  /**
+   * Redis for rate limits and automatic persisted queries shared by several instances; unset, rate limits live in
+   * PostgreSQL and persisted queries in each instance's memory.
+   */
   REDIS_URL: z
     .string()
     .url()
@@ -133,6 +138,16 @@ const environmentSchema = z.object({
    * proxy in front of Varnish that checks it). Required for fastly and cloudflare.
    */
   CDN_PURGE_TOKEN: z.string().min(1).optional(),
+
+  /**
+   * Persisted queries: automatic (Apollo's APQ: any client may register a query text by its sha256), only (safelist:
+   * only the operations of PERSISTED_QUERY_MANIFEST run, unless the request has a staff token) or off (no APQ).
+   */
+  PERSISTED_QUERIES: z.enum(['automatic', 'only', 'off']).default('automatic'),
+  /** The safelist for PERSISTED_QUERIES=only, in Apollo's manifest format; relative to the working directory. */
+  PERSISTED_QUERY_MANIFEST: z.string().min(1).default('persisted-queries.json'),
+  /** How long an automatic persisted query is kept in Redis after it was registered. */
+  PERSISTED_QUERY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
 
   /** Status of a comment that no rule decides: PENDING (held for moderation) or APPROVED (shown at once). */
   COMMENT_DEFAULT_STATUS: z.enum(['PENDING', 'APPROVED']).default('PENDING'),
@@ -246,6 +261,7 @@ export interface AppConfig {
   };
   /** Null when CDN_PURGE_URL is unset: nothing outside the gateway is purged. */
   readonly cdnPurge: Readonly<CdnPurgeSettings> | null;
+  readonly persistedQueries: PersistedQueriesConfig;
   readonly comments: {
     readonly defaultStatus: 'PENDING' | 'APPROVED';
     readonly holdLinks: number;
@@ -271,6 +287,18 @@ export interface AppConfig {
     readonly popularitySource: 'rollups' | 'raw';
   };
 }
+
+/** How persisted queries work (PERSISTED_QUERIES and the variables after it). */
+export type PersistedQueriesConfig =
+  | {
+      readonly mode: 'automatic';
+      /** How long an entry lives in Redis (PERSISTED_QUERY_TTL_HOURS). */
+      readonly ttlSeconds: number;
+      readonly redisKeyPrefix: string;
+    }
+  /** Safelist: the manifest was read and checked at start-up. */
+  | { readonly mode: 'only'; readonly manifestFile: string; readonly manifest: PersistedQueryManifest }
+  | { readonly mode: 'off' };
 
 /** Stands in for MASTHEAD_SECRET outside production, so development needs no setup; never valid in production. */
 const DEVELOPMENT_SECRET = 'masthead-development-secret-not-for-production';
@@ -351,6 +379,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       staleWhileRevalidate: env.CACHE_STALE_WHILE_REVALIDATE,
     },
     cdnPurge: env.CDN_PURGE_URL ? { url: env.CDN_PURGE_URL, style: env.CDN_PURGE_STYLE, token: env.CDN_PURGE_TOKEN ?? null } : null,
+    persistedQueries: persistedQueriesConfig(env),
     comments: {
       defaultStatus: env.COMMENT_DEFAULT_STATUS,
       holdLinks: env.COMMENT_HOLD_LINKS,
@@ -376,6 +405,23 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       popularitySource: env.POPULARITY_SOURCE,
     },
   });
+}
+
+function persistedQueriesConfig(env: z.infer<typeof environmentSchema>): PersistedQueriesConfig {
+  if (env.PERSISTED_QUERIES === 'off') return { mode: 'off' };
+  if (env.PERSISTED_QUERIES === 'automatic') {
+    return { mode: 'automatic', ttlSeconds: env.PERSISTED_QUERY_TTL_HOURS * 3600, redisKeyPrefix: `${env.REDIS_KEY_PREFIX}apq:` };
+  }
+  const manifestFile = path.resolve(env.PERSISTED_QUERY_MANIFEST);
+  try {
+    return { mode: 'only', manifestFile, manifest: readManifest(manifestFile) };
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    // Without its list, a safelisted gateway could only refuse everything: better not to start.
+    throw new ConfigError(
+      `Invalid configuration:\n  PERSISTED_QUERY_MANIFEST: ${error.message} (needed by PERSISTED_QUERIES=only; generate it with npm run persisted-queries:generate)`,
+    );
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -135,7 +135,8 @@ export function graphqlHttpHandler(options: GraphQLHttpOptions): RequestHandler 
         key,
         async () => {
           const ran = await run(req, res);
-          if (query === undefined) isQuery.set(kindKey, ran.keep);
+          // Only a kept answer proves it a query (an unregistered persisted query's refusal proves nothing).
+          if (query === undefined && ran.keep) isQuery.set(kindKey, true);
           return ran;
         },
         query === true,

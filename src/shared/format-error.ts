@@ -9,7 +9,7 @@ import { AppError } from './errors';
 
 export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable. Try again in a few seconds.';
 
-/** Codes whose messages are written for clients: from Apollo, from graphql-js validation, from our query limits. */
+/** Codes whose messages are written for clients: from Apollo, from graphql-js validation, from our query limits and safelist. */
 const CLIENT_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -18,6 +18,7 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_ALLOWED',
   'QUERY_TOO_COSTLY',
 ]);
 

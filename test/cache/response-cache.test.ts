@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ArticleStatus } from '../../src/article/article.entity';
 import { Role } from '../../src/auth/role';
 import { CommentStatus } from '../../src/comment/comment.entity';
@@ -62,6 +62,24 @@ describe('HTTP caching of public queries', () => {
     const posted = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: FRONT }) });
     expect(posted.headers.get('x-cache')).toBe('HIT');
     expect(await posted.text()).toBe(first.text);
+  });
+
+  it('serves automatic persisted queries over GET (the hash alone) from the cache', async () => {
+    await f.makeArticle({ title: 'Rain' });
+    const hash = createHash('sha256').update(FRONT).digest('hex');
+    const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+    const byHash = () => fetch(`${t.url}/graphql?${new URLSearchParams({ extensions })}`);
+    const unknown = await byHash();
+    expect(((await unknown.json()) as Got['body']).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(unknown.headers.get('cache-control')).toBe('private, no-store');
+    // Registered (hash and text), then asked for by hash alone: the second time from the cache.
+    await fetch(`${t.url}/graphql?${new URLSearchParams({ query: FRONT, extensions })}`);
+    const registered = await byHash();
+    expect(registered.status).toBe(200);
+    expect(['MISS', 'HIT']).toContain(registered.headers.get('x-cache'));
+    const again = await byHash();
+    expect(again.headers.get('x-cache')).toBe('HIT');
+    expect(titles({ body: (await again.json()) as Got['body'] } as Got)).toEqual(['Rain']);
   });
 
   it('refuses a mutation over GET with 405 and writes nothing', async () => {
