@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { Kind, parse } from 'graphql';
 import type { Logger } from 'pino';
@@ -61,6 +62,8 @@ function withHash(queryText: string | null, extensions: unknown, operationName: 
 
 export interface GraphQLHttpOptions {
   apollo: ApolloServer<RequestContext>;
+  /** CORS_ORIGINS: with `*`, the fast path answers any origin as the cors middleware would. */
+  corsOrigins: readonly string[];
   /** Null when RESPONSE_CACHE=false: responses still carry their Cache-Control, ETag and tags. */
   cache: ResponseCache | null;
   createContext: (req: Request, res: Response) => RequestContext;
@@ -74,8 +77,12 @@ export interface GraphQLHttpOptions {
  * (304 on If-None-Match) and its cache tags (Surrogate-Key, Cache-Tag) for a CDN; anything with a token, a viewer
  * token, staff or private data, errors or a mutation is `private, no-store`.
  */
-export function graphqlHttpHandler(options: GraphQLHttpOptions): RequestHandler {
+export function graphqlHttpHandler(options: GraphQLHttpOptions): { handler: RequestHandler; serveFreshGet: (req: IncomingMessage, res: ServerResponse) => boolean } {
   const { apollo, cache, createContext, log } = options;
+  // The cache key of each GET URL (with its Accept header) this handler has answered, so that the next GET of the same
+  // URL can be served by serveFreshGet before Express and Apollo see it.
+  const keysByUrl = boundedCache<string, string>(GET_URLS_KEPT);
+  const corsHeader = options.corsOrigins.includes('*') ? '*' : null;
   // Whether a query text (and operation) is a query: only queries may share a fill. Parsed once; a persisted query
   // sent by hash alone is learned from its first run.
   const isQuery = boundedCache<string, boolean>(OPERATION_KINDS_KEPT);
@@ -106,10 +113,12 @@ export function graphqlHttpHandler(options: GraphQLHttpOptions): RequestHandler 
     return { response: cached, keep: policy.scope === 'public', headers: response.headers };
   };
 
-  return async (req, res, next) => {
+  const handler: RequestHandler = async (req, res, next) => {
     try {
       const params = cache && res.locals.viewer?.kind === 'anonymous' ? paramsOf(req) : null;
       const key = params ? keyOf(params, req) : null;
+      // originalUrl: under app.use('/graphql'), Express strips the mount path from req.url.
+      if (key && req.method === 'GET') keysByUrl.set(urlKeyOf(req.originalUrl, req), key);
       if (!cache || !params || !key) {
         const ran = await run(req, res);
         send(req, res, ran.response, null, ran.headers);
@@ -146,7 +155,62 @@ export function graphqlHttpHandler(options: GraphQLHttpOptions): RequestHandler 
       next(error);
     }
   };
+
+  /**
+   * The hot path: an anonymous GET whose answer is fresh in this instance's memory is written straight to the socket,
+   * before Express, the access log and Apollo (each costs more than the lookup). Anything else (a token, an Origin to
+   * check against a list, a URL not seen yet, a stale or missing entry) returns false and takes the full path.
+   */
+  const serveFreshGet = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!cache || req.method !== 'GET' || !req.url?.startsWith('/graphql?') || req.headers.authorization !== undefined) return false;
+    if (corsHeader === null && req.headers.origin !== undefined) return false;
+    const key = keysByUrl.get(urlKeyOf(req.url, req));
+    const entry = key && cache.freshInMemory(key);
+    if (!entry) return false;
+    const headers = headersOf(entry);
+    const age = String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000)));
+    const cors = corsHeader ? { 'access-control-allow-origin': corsHeader } : { vary: 'Origin, Accept' };
+    if (etagMatches(req.headers['if-none-match'], entry.etag)) {
+      res.writeHead(304, { ...cors, etag: entry.etag, 'cache-control': entry.cacheControl, age, 'x-cache': 'HIT' }).end();
+      return true;
+    }
+    res.writeHead(entry.status, { ...headers, ...cors, age });
+    res.end(bytesOf(entry));
+    return true;
+  };
+
+  return { handler, serveFreshGet };
 }
+
+const GET_URLS_KEPT = 5_000;
+
+const urlKeyOf = (url: string, req: IncomingMessage) => `${url}\n${req.headers.accept ?? ''}`;
+
+/** Per cached entry, its header block and body bytes, made once (the entry itself may be shared with Redis). */
+const sendable = new WeakMap<CachedResponse, { headers: OutgoingHttpHeaders; bytes: Buffer }>();
+
+function sendableOf(entry: CachedResponse): { headers: OutgoingHttpHeaders; bytes: Buffer } {
+  let made = sendable.get(entry);
+  if (!made) {
+    const bytes = Buffer.from(entry.body);
+    made = {
+      bytes,
+      headers: {
+        'content-type': entry.contentType,
+        'content-length': bytes.length,
+        'cache-control': entry.cacheControl,
+        etag: entry.etag,
+        vary: 'Accept',
+        ...(entry.tags.length ? { 'surrogate-key': entry.tags.join(' '), 'cache-tag': entry.tags.join(',') } : {}),
+        'x-cache': 'HIT',
+      },
+    };
+    sendable.set(entry, made);
+  }
+  return made;
+}
+const headersOf = (entry: CachedResponse) => sendableOf(entry).headers;
+const bytesOf = (entry: CachedResponse) => sendableOf(entry).bytes;
 
 function isQueryOperation(text: string, operationName: string | null): boolean {
   try {
@@ -203,7 +267,8 @@ function send(req: Request, res: Response, response: CachedResponse, cacheStatus
     res.status(304).end();
     return;
   }
-  res.status(response.status).end(response.body);
+  // A public answer's bytes are made once and kept with it (the fast path sends the same ones).
+  res.status(response.status).end(response.etag ? bytesOf(response) : response.body);
 }
 
 function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {

@@ -105,7 +105,7 @@ export class ResponseCache {
   private subscriber: Redis | null = null;
   private readonly instanceId = randomUUID();
   private redisWarnedAt = 0;
-  readonly counters = { hits: 0, staleHits: 0, misses: 0, fills: 0, stored: 0, notStored: 0, purges: 0 };
+  readonly counters = { hits: 0, fastHits: 0, staleHits: 0, misses: 0, fills: 0, stored: 0, notStored: 0, purges: 0 };
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.redis = options.redis;
@@ -143,6 +143,15 @@ export class ResponseCache {
   /** How full the memory tier is. */
   memoryFill(): CacheFill {
     return { entries: this.memory.size, maxEntries: MAX_ENTRIES, bytes: this.memory.calculatedSize, maxBytes: this.options.maxBytes };
+  }
+
+  /** The entry for `key` if it is in this instance's memory and fresh (the fast path's lookup: no Redis, no await). */
+  freshInMemory(key: string, now = Date.now()): CachedResponse | undefined {
+    const entry = this.memory.get(key);
+    if (!entry || entry.freshUntil <= now) return undefined;
+    this.counters.hits++;
+    this.counters.fastHits++;
+    return entry;
   }
 
   /** The entry for `key`, if fresh or still within stale-while-revalidate; memory first, then Redis. */

@@ -47,8 +47,17 @@ describe('HTTP caching of public queries', () => {
     expect(tags).toEqual(expect.arrayContaining(['list:all', `article:${article.id}`]));
     expect(first.headers.get('cache-tag')?.split(',')).toEqual(tags);
 
-    const second = await get(t, FRONT);
+    // Served before Express (src/cache/graphql-http.ts, serveFreshGet), with the same headers the full path gives.
+    const hitsBefore = t.app.responseCache?.counters.hits ?? 0;
+    const second = await get(t, FRONT, undefined, { origin: 'https://news.example.com' });
     expect(second.headers.get('x-cache')).toBe('HIT');
+    // The fast path counts its hits without the full path's lookup (which would count a hit too, and a miss first).
+    expect(t.app.responseCache?.counters.hits).toBe(hitsBefore + 1);
+    expect(t.app.responseCache?.counters.fastHits).toBe(1);
+    expect(second.headers.get('access-control-allow-origin')).toBe('*');
+    expect(second.headers.get('surrogate-key')).toBe(first.headers.get('surrogate-key'));
+    expect(second.headers.get('cache-control')).toBe(first.headers.get('cache-control'));
+    expect(second.headers.get('content-type')).toBe(first.headers.get('content-type'));
     expect(second.text).toBe(first.text);
     expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
     expect(Number(second.headers.get('age'))).toBeGreaterThanOrEqual(0);
