@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
@@ -81,7 +81,7 @@ export function graphqlHttpHandler(options: GraphQLHttpOptions): { handler: Requ
   const { apollo, cache, createContext, log } = options;
   // The cache key of each GET URL (with its Accept header) this handler has answered, so that the next GET of the same
   // URL can be served by serveFreshGet before Express and Apollo see it.
-  const keysByUrl = boundedCache<string, string>(GET_URLS_KEPT);
+  const keysByUrl = boundedCache<string, string>(GET_URLS_KEPT, { bytes: GET_URL_BYTES_KEPT, sizeOf: (cacheKey, url) => url.length + cacheKey.length });
   const corsHeader = options.corsOrigins.includes('*') ? '*' : null;
   // Whether a query text (and operation) is a query: only queries may share a fill. Parsed once; a persisted query
   // sent by hash alone is learned from its first run.
@@ -103,7 +103,7 @@ export function graphqlHttpHandler(options: GraphQLHttpOptions): { handler: Requ
       status,
       contentType: response.headers.get('content-type') ?? 'application/json; charset=utf-8',
       body,
-      etag: policy.scope === 'public' ? `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` : '',
+      etag: policy.scope === 'public' ? strongEtag(body) : '',
       cacheControl: cacheControlHeader(policy),
       tags,
       storedAt: now,
@@ -182,7 +182,9 @@ export function graphqlHttpHandler(options: GraphQLHttpOptions): { handler: Requ
   return { handler, serveFreshGet };
 }
 
+/** GET URLs whose cache key is remembered for the fast path: by count, and by size (a URL can be 16 kB long). */
 const GET_URLS_KEPT = 5_000;
+const GET_URL_BYTES_KEPT = 8 * 1024 * 1024;
 
 const urlKeyOf = (url: string, req: IncomingMessage) => `${url}\n${req.headers.accept ?? ''}`;
 
@@ -211,6 +213,12 @@ function sendableOf(entry: CachedResponse): { headers: OutgoingHttpHeaders; byte
 }
 const headersOf = (entry: CachedResponse) => sendableOf(entry).headers;
 const bytesOf = (entry: CachedResponse) => sendableOf(entry).bytes;
+
+/** A strong validator of the body's bytes. Not a secret: sha256 where Node has the one-shot hash (20.12+), else the same the slower way. */
+function strongEtag(body: string): string {
+  const digest = typeof crypto.hash === 'function' ? crypto.hash('sha256', body, 'base64url') : crypto.createHash('sha256').update(body).digest('base64url');
+  return `"${digest.slice(0, 32)}"`;
+}
 
 function isQueryOperation(text: string, operationName: string | null): boolean {
   try {
@@ -267,8 +275,9 @@ function send(req: Request, res: Response, response: CachedResponse, cacheStatus
     res.status(304).end();
     return;
   }
-  // A public answer's bytes are made once and kept with it (the fast path sends the same ones).
-  res.status(response.status).end(response.etag ? bytesOf(response) : response.body);
+  // A cached answer's bytes are made once and kept with it (the fast path sends the same ones); one sent once is
+  // written as the string it is.
+  res.status(response.status).end(cacheStatus !== null ? bytesOf(response) : response.body);
 }
 
 function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
