@@ -1,7 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode } from 'graphql';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache } from '../shared/query-caches';
 import type { RequestContext } from '../context';
 import { queryCacheFacts, type CacheHint, type QueryCacheFacts } from './cache-policy';
 import { ResponseMembers } from './cache-tags';
+
+/** Variable sets whose facts are kept per document, and the longest variables kept as a key. */
+const FACTS_PER_DOCUMENT = 64;
+const MAX_VARIABLES_KEY = 2_000;
 
 /** One request's caching state: what its query implies (set once the operation is known) and what it read. */
 export class RequestCacheState {
@@ -17,12 +24,24 @@ export class RequestCacheState {
  * that is not valid) is private and skips the work.
  */
 export function cachePolicyPlugin(defaults: Required<CacheHint>): ApolloServerPlugin<RequestContext> {
+  // Apollo keeps one parsed document per query text (its document store), so the facts can be kept with it, per
+  // operation and variables: a query asked again is not walked again.
+  const factsByDocument = new WeakMap<DocumentNode, LRUCache<string, QueryCacheFacts>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, schema, document, operation, request }) {
           if (contextValue.viewer.kind !== 'anonymous' || !operation) return;
-          contextValue.cache.facts = queryCacheFacts(schema, document, operation, request.variables, defaults);
+          let known = factsByDocument.get(document);
+          if (!known) factsByDocument.set(document, (known = boundedCache(FACTS_PER_DOCUMENT)));
+          const variables = JSON.stringify(request.variables ?? {});
+          const key = variables.length <= MAX_VARIABLES_KEY ? `${operation.name?.value ?? ''}\n${variables}` : null;
+          let facts = key === null ? undefined : known.get(key);
+          if (!facts) {
+            facts = queryCacheFacts(schema, document, operation, request.variables, defaults);
+            if (key !== null) known.set(key, facts);
+          }
+          contextValue.cache.facts = facts;
         },
         async willSendResponse({ contextValue, response }) {
           if (response.body.kind !== 'single' || response.body.singleResult.errors?.length) contextValue.cache.failed = true;
