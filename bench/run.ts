@@ -391,7 +391,7 @@ async function main(): Promise<void> {
   let readOnly: Measurement | undefined;
   let mixed: MixedResult | undefined;
   let popular:
-    | { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: SteadyResult; rate: number; responseBytes: number; oneStatement: Measurement; cached: GatewayMeasurement }
+    | { rollups: GatewayMeasurement; raw: GatewayMeasurement; atTenfold: SteadyResult; rate: number; responseBytes: number; oneStatement: Measurement & { postgresCpuMsPerRequest: number | null }; cached: GatewayMeasurement }
     | undefined;
   let recording: RecordingResult | undefined;
   try {
@@ -455,7 +455,13 @@ async function main(): Promise<void> {
       await untilDatabaseIdle(databaseUrl);
       const statementUrl = `${(preparedStatement as { url: string }).url}/`;
       await load(statementUrl, body, WARMUP_S);
-      const oneStatement = await load(statementUrl, body, DURATION_S);
+      const statementPgBefore = localPostgresCpuMs(databaseUrl);
+      const oneStatementLoad = await load(statementUrl, body, DURATION_S);
+      const statementPgAfter = localPostgresCpuMs(databaseUrl);
+      const oneStatement = {
+        ...oneStatementLoad,
+        postgresCpuMsPerRequest: statementPgBefore === null || statementPgAfter === null ? null : (statementPgAfter - statementPgBefore) / oneStatementLoad.requests,
+      };
       // And the same popular list served from the response cache (a GET, as a CDN or urql sends it).
       const popularGet = `${cachedGateway.url}${getPath(POPULAR_QUERY, { first: 10 })}`;
       await fetch(popularGet);
@@ -552,6 +558,7 @@ async function main(): Promise<void> {
         'p50 ms': popular.oneStatement.p50Ms,
         'p99 ms': popular.oneStatement.p99Ms,
         'SQL/req': 1,
+        'PG CPU ms/req': popular.oneStatement.postgresCpuMsPerRequest === null ? 'n/a' : Number(popular.oneStatement.postgresCpuMsPerRequest.toFixed(2)),
         'errors+non2xx': popular.oneStatement.errors + popular.oneStatement.non2xx,
       },
       {

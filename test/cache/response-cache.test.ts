@@ -330,3 +330,22 @@ const redisUrl = process.env.TEST_REDIS_URL;
     expect(a.app.responseCache?.counters.hits).toBeGreaterThan(0);
   });
 });
+
+describe('cached answers and a CORS allow-list', () => {
+  const { t, f } = useTestApp({ RESPONSE_CACHE: 'true', CORS_ORIGINS: 'https://news.example.com' });
+
+  it('answers each origin as the cors rules say, from the cache or not', async () => {
+    await f.makeArticle({ title: 'Rain' });
+    await get(t, FRONT);
+    const allowed = await get(t, FRONT, undefined, { origin: 'https://news.example.com' });
+    expect(allowed.headers.get('x-cache')).toBe('HIT');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://news.example.com');
+    const other = await get(t, FRONT, undefined, { origin: 'https://evil.example' });
+    expect(other.headers.get('x-cache')).toBe('HIT');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    // No Origin at all (a CDN, a server): the fast path, which says the answer varies by Origin.
+    const plain = await get(t, FRONT);
+    expect(plain.headers.get('vary')).toMatch(/Origin/);
+    expect(plain.headers.get('vary')).toMatch(/Accept/);
+  });
+});
