@@ -72,7 +72,8 @@ const termArticles =
  */
 const RULES: Record<string, FieldRule> = {
   'Query.article': {
-    tags: (args) => (args.id != null ? [cacheTag.article(String(args.id))] : args.slug != null ? [cacheTag.articleSlug(String(args.slug))] : []),
+    // Ids are read case-insensitively (parseId), so tagged as the database spells them.
+    tags: (args) => (args.id != null ? [cacheTag.article(String(args.id).toLowerCase())] : args.slug != null ? [cacheTag.articleSlug(String(args.slug))] : []),
   },
   'Query.articles': {
     tags: (args) => {
@@ -97,8 +98,9 @@ const RULES: Record<string, FieldRule> = {
   'Comment.replies': { showsComments: true },
   'Comment.replyCount': { showsComments: true },
   // Counted views move all the time; nothing purges for them.
+  // Any article published or changed may enter a "More like this" list: purged with every article change.
+  'Article.relatedArticles': { tags: () => [cacheTag.related] },
   'Article.viewCount': { hint: { maxAge: 60, sharedMaxAge: 60 } },
-  'Article.popularity': { hint: VIEW_DRIVEN },
 };
 
 const TERM_TYPES: Record<string, ListKey> = { Author: 'author', Section: 'section', Tag: 'tag' };
@@ -109,6 +111,21 @@ const TERM_TYPES: Record<string, ListKey> = { Author: 'author', Section: 'sectio
  * private. Invalid variables make it private too: the executor will report them.
  */
 export function queryCacheFacts(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+  defaults: Required<CacheHint>,
+): QueryCacheFacts {
+  try {
+    return factsOf(schema, document, operation, rawVariables, defaults);
+  } catch {
+    // An argument the executor will refuse (a null for a non-null with a default, say): its error, never cached.
+    return { policy: PRIVATE, tags: new Set(), showsComments: false };
+  }
+}
+
+function factsOf(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,

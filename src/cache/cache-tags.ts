@@ -15,8 +15,12 @@ import { createHash } from 'node:crypto';
  * a hash, the same on both sides since purges name slugs through the same function.
  */
 
-/** More tags than this and a response is tagged `article:any`/`comments:any` instead of one tag per article. */
+/**
+ * More tags than this, or more bytes in the Surrogate-Key header than MAX_TAG_HEADER_BYTES (Varnish refuses response
+ * headers over 8 kB by default), and a response is tagged `article:any`/`comments:any` instead of one tag per article.
+ */
 export const MAX_MEMBER_TAGS = 250;
+export const MAX_TAG_HEADER_BYTES = 6_000;
 
 /** Purged with every article change: responses too large to list their articles one by one. */
 export const ANY_ARTICLE = 'article:any';
@@ -43,6 +47,8 @@ export const cacheTag = {
   /** An author's, section's or tag's articles where the query does not say whose (`Article.author { articles }`). */
   anyList: (key: ListKey) => `list:any-${key}`,
   search: 'list:search',
+  /** Every "More like this" list: any article's change can add to or reorder one. */
+  related: 'list:related',
   /** Every article list of any kind: purged when an author, section or tag goes or changes its slug. */
   everyList: 'list:every',
   /** A lookup by slug (`author(slug:)`, `section(slug:)`, `tag(slug:)`). */
@@ -71,6 +77,7 @@ export function articleChangeTags(before: PublicArticle | null, after: PublicArt
     tags.add(cacheTag.article(state.id));
     tags.add(cacheTag.articleSlug(state.slug));
     tags.add(cacheTag.search);
+    tags.add(cacheTag.related);
     tags.add(ANY_ARTICLE);
     // Every list whose filter this article satisfies: each combination of its author, its section and one of its tags.
     const values: Record<ListKey, (string | undefined)[]> = {

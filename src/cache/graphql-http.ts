@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { RequestContext } from '../context';
 import { boundedCache } from '../shared/query-caches';
 import { cacheControlHeader, PRIVATE } from './cache-policy';
-import { ANY_ARTICLE, ANY_COMMENTS, cacheTag, MAX_MEMBER_TAGS } from './cache-tags';
+import { ANY_ARTICLE, ANY_COMMENTS, cacheTag, MAX_MEMBER_TAGS, MAX_TAG_HEADER_BYTES } from './cache-tags';
 import type { CachedResponse, Filled, ResponseCache } from './response-cache';
 
 /** Query texts whose operation kind (query or not) is remembered, so misses of the same query can share one fill. */
@@ -26,6 +26,8 @@ interface GraphQLParams {
 function paramsOf(req: Request): GraphQLParams | null {
   if (req.method === 'GET') {
     const search = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1));
+    // A repeated parameter is Apollo's to refuse, never a cache hit.
+    for (const name of ['query', 'variables', 'operationName', 'extensions']) if (search.getAll(name).length > 1) return null;
     const queryText = search.get('query');
     const variables = search.get('variables');
     let canonical = 'null';
@@ -41,6 +43,8 @@ function paramsOf(req: Request): GraphQLParams | null {
   if (req.method !== 'POST' || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) return null;
   const body = req.body as Record<string, unknown>;
   if (body.query !== undefined && typeof body.query !== 'string') return null;
+  // In a POST body, extensions must be an object (Apollo refuses a string).
+  if (body.extensions !== undefined && (typeof body.extensions !== 'object' || Array.isArray(body.extensions))) return null;
   return withHash((body.query as string | undefined) ?? null, body.extensions ?? null, body.operationName ?? null, JSON.stringify(body.variables ?? null));
 }
 
@@ -230,7 +234,9 @@ function keyOf(params: GraphQLParams, req: Request): string {
 
 function responseTags(queryTags: ReadonlySet<string>, articles: ReadonlySet<string>, showsComments: boolean): string[] {
   const tags = new Set(queryTags);
-  if (articles.size * (showsComments ? 2 : 1) > MAX_MEMBER_TAGS) {
+  const memberTagBytes = [...articles].reduce((sum, id) => sum + (showsComments ? 2 : 1) * (id.length + 12), 0);
+  const queryTagBytes = [...queryTags].reduce((sum, tag) => sum + tag.length + 1, 0);
+  if (articles.size * (showsComments ? 2 : 1) > MAX_MEMBER_TAGS || memberTagBytes + queryTagBytes > MAX_TAG_HEADER_BYTES) {
     tags.add(ANY_ARTICLE);
     if (showsComments) tags.add(ANY_COMMENTS);
   } else {

@@ -94,7 +94,7 @@ export interface ResponseCacheOptions {
 export class ResponseCache {
   private readonly memory: LRUCache<string, CachedResponse>;
   private readonly keysByTag = new Map<string, Set<string>>();
-  private readonly filling = new Map<string, Promise<Filled>>();
+  private readonly filling = new Map<string, { seq: number; filled: Promise<Filled> }>();
   /** Local purge sequence and the purges since the oldest fill in flight. */
   private localSeq = 0;
   private purgeLog: { seq: number; tags: ReadonlySet<string> }[] = [];
@@ -132,7 +132,8 @@ export class ResponseCache {
         this.options.log.warn({ err: error }, 'ignored a malformed response-cache purge message');
       }
     });
-    await this.subscriber.subscribe(this.channel).catch((error: unknown) => this.warnRedis(error));
+    // Not awaited: with Redis down, start-up goes on (entries are then not kept) and the subscription follows it up.
+    void this.subscriber.subscribe(this.channel).catch((error: unknown) => this.warnRedis(error));
   }
 
   async close(): Promise<void> {
@@ -158,8 +159,10 @@ export class ResponseCache {
   async lookup(key: string, now = Date.now()): Promise<Lookup> {
     let entry = this.memory.get(key);
     if (!entry && this.redis) {
+      const seq = this.localSeq;
       entry = await this.readShared(key);
-      if (entry && entry.staleUntil > now) this.keepInMemory(key, entry, now);
+      // A purge while Redis answered may have been of this very entry: send it this once, never keep it.
+      if (entry && entry.staleUntil > now && this.localSeq === seq) this.keepInMemory(key, entry, now);
     }
     if (!entry || entry.staleUntil <= now) {
       this.counters.misses++;
@@ -180,10 +183,14 @@ export class ResponseCache {
   async fill<F extends Filled>(key: string, work: () => Promise<F>, join: boolean): Promise<F> {
     if (!join) return this.runFill(key, work);
     const running = this.filling.get(key);
-    if (running) return running as Promise<F>;
-    const filling = this.runFill(key, work).finally(() => this.filling.delete(key));
-    this.filling.set(key, filling);
-    return filling;
+    // Only a fill begun since the last purge is joined: one begun before may read what a write has since changed.
+    if (running && running.seq === this.localSeq) return running.filled as Promise<F>;
+    const seq = this.localSeq;
+    const filled = this.runFill(key, work).finally(() => {
+      if (this.filling.get(key)?.filled === filled) this.filling.delete(key);
+    });
+    this.filling.set(key, { seq, filled });
+    return filled;
   }
 
   /** Drops every entry here and in Redis (tests; an operator's big hammer). */

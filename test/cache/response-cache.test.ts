@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ArticleStatus } from '../../src/article/article.entity';
 import { Role } from '../../src/auth/role';
+import type { CachedResponse, Filled } from '../../src/cache/response-cache';
 import { CommentStatus } from '../../src/comment/comment.entity';
 import { startTestApp, useTestApp, type TestApp } from '../setup/harness';
 
@@ -232,6 +233,30 @@ describe('HTTP caching of public queries', () => {
     }
   });
 
+  it('purges "More like this" when an article that can join it is published, and reads ids in any case', async () => {
+    const editor = await t.staff(Role.EDITOR);
+    const storms = await f.makeTag({ slug: 'storms', name: 'Storms' });
+    const a = await f.makeArticle({ title: 'A', tags: [storms] });
+    const b = await f.makeArticle({ title: 'B', tags: [storms], status: ArticleStatus.DRAFT });
+    const related = `query ($slug: String!) { article(slug: $slug) { relatedArticles { article { title } } } }`;
+    expect((await get(t, related, { slug: a.slug })).body.data?.article.relatedArticles).toEqual([]);
+    const upper = `query ($id: ID!) { article(id: $id) { title } }`;
+    expect((await get(t, upper, { id: b.id.toUpperCase() })).body.data?.article).toBeNull();
+    await t.gql(`mutation ($id: ID!) { publishArticle(id: $id) { id } }`, { id: b.id }, editor.headers);
+    expect((await get(t, related, { slug: a.slug })).body.data?.article.relatedArticles).toEqual([{ article: { title: 'B' } }]);
+    expect((await get(t, upper, { id: b.id.toUpperCase() })).body.data?.article).toEqual({ title: 'B' });
+  });
+
+  it('leaves requests Apollo refuses to Apollo: a repeated parameter, a null for a defaulted non-null variable', async () => {
+    await f.makeArticle();
+    await get(t, FRONT);
+    const repeated = await fetch(`${t.url}/graphql?${new URLSearchParams([['query', FRONT], ['query', '{ __typename }']])}`);
+    expect(repeated.status).toBe(400);
+    const nulled = await get(t, `query ($s: String! = "x") { author(slug: $s) { name } }`, { s: null });
+    expect(nulled.status).toBeLessThan(500);
+    expect(nulled.headers.get('cache-control')).toBe('private, no-store');
+  });
+
   it('runs the SQL once for concurrent identical misses', async () => {
     for (let i = 0; i < 5; i++) await f.makeArticle();
     // Learned once (a query's kind), then purged: the next misses are the concurrent ones.
@@ -269,6 +294,14 @@ describe('HTTP caching of public queries', () => {
     );
     expect(filled.keep).toBe(true);
     expect((await cache.lookup('race-key')).state).toBe('miss');
+    // A fill begun before a purge is not joined by requests that come after it.
+    let release = () => {};
+    const slow = cache.fill('join-key', () => new Promise<Filled>((resolve) => (release = () => resolve({ keep: false, response: { body: 'old' } as CachedResponse }))), true);
+    await cache.purge(['anything']);
+    const fresh = await cache.fill('join-key', async (): Promise<Filled> => ({ keep: false, response: { body: 'new' } as CachedResponse }), true);
+    release();
+    expect((await slow).response.body).toBe('old');
+    expect(fresh.response.body).toBe('new');
   });
 });
 
