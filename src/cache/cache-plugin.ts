@@ -6,9 +6,10 @@ import type { RequestContext } from '../context';
 import { queryCacheFacts, type CacheHint, type QueryCacheFacts } from './cache-policy';
 import { ResponseMembers } from './cache-tags';
 
-/** Variable sets whose facts are kept per document, and the longest variables kept as a key. */
-const FACTS_PER_DOCUMENT = 64;
-const MAX_VARIABLES_KEY = 2_000;
+/** Variable sets whose facts are kept per document, and the longest variables kept as a key: at most about 4 MB
+ * over QUERY_CACHE_ENTRIES (500) documents. */
+const FACTS_PER_DOCUMENT = 16;
+const MAX_VARIABLES_KEY = 500;
 
 /** One request's caching state: what its query implies (set once the operation is known) and what it read. */
 export class RequestCacheState {
