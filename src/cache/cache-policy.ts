@@ -110,20 +110,16 @@ const TERM_TYPES: Record<string, ListKey> = { Author: 'author', Section: 'sectio
  * introspection, a staff-only or viewer-specific field (any `viewerToken` or `preview: true` argument) makes it
  * private. Invalid variables make it private too: the executor will report them.
  */
-export function queryCacheFacts(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  rawVariables: Record<string, unknown> | undefined,
-  defaults: Required<CacheHint>,
-): QueryCacheFacts {
+export function queryCacheFacts(...query: Parameters<typeof factsOf>): QueryCacheFacts {
   try {
-    return factsOf(schema, document, operation, rawVariables, defaults);
+    return factsOf(...query);
   } catch {
     // An argument the executor will refuse (a null for a non-null with a default, say): its error, never cached.
-    return { policy: PRIVATE, tags: new Set(), showsComments: false };
+    return privateFacts();
   }
 }
+
+const privateFacts = (): QueryCacheFacts => ({ policy: PRIVATE, tags: new Set(), showsComments: false });
 
 function factsOf(
   schema: GraphQLSchema,
@@ -132,7 +128,7 @@ function factsOf(
   rawVariables: Record<string, unknown> | undefined,
   defaults: Required<CacheHint>,
 ): QueryCacheFacts {
-  const facts: QueryCacheFacts = { policy: PRIVATE, tags: new Set(), showsComments: false };
+  const facts = privateFacts();
   const queryType = schema.getQueryType();
   if (operation.operation !== 'query' || !queryType) return facts;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
@@ -193,7 +189,7 @@ function factsOf(
   };
 
   visitSelections(operation.selectionSet, queryType, null);
-  if (isPrivate || hint.sharedMaxAge <= 0) return { policy: PRIVATE, tags: new Set(), showsComments: false };
+  if (isPrivate || hint.sharedMaxAge <= 0) return privateFacts();
   facts.policy = { scope: 'public', ...hint };
   return facts;
 }
